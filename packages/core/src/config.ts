@@ -1,0 +1,41 @@
+import { z } from "zod";
+import path from "node:path";
+
+const ZConfig = z.object({
+  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/galley"),
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** Where Galley keeps the analytics git repository and the vault key file. */
+  GALLEY_DATA_DIR: z.string().default(path.resolve(process.cwd(), ".galley")),
+  /** base64 of 32 bytes; when absent the key is read from (or created in) GALLEY_KEK_FILE. */
+  GALLEY_KEK: z.string().optional(),
+  GALLEY_KEK_FILE: z.string().optional(),
+  GALLEY_BASE_URL: z.string().url().default("http://localhost:3000"),
+  GALLEY_EXECUTOR: z.enum(["docker", "local"]).default("docker"),
+  GALLEY_RUNNER_IMAGE: z.string().default("galley-runner:latest"),
+  GALLEY_QUEUE_PREFIX: z.string().default("galley"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  NODE_ENV: z.string().default("development"),
+});
+
+export type Config = z.infer<typeof ZConfig> & { kekFile: string; repoDir: string };
+
+let cached: Config | undefined;
+
+/** Parsed once at boot; nothing else reads process.env. Fails fast with the offending variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (cached && env === process.env) return cached;
+  const parsed = ZConfig.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid configuration: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  const config: Config = {
+    ...c,
+    kekFile: c.GALLEY_KEK_FILE ?? path.join(c.GALLEY_DATA_DIR, "kek"),
+    repoDir: path.join(c.GALLEY_DATA_DIR, "repo.git"),
+  };
+  if (env === process.env) cached = config;
+  return config;
+}

@@ -1,0 +1,4 @@
+export * from "./client";
+export * from "./transaction";
+export { migrate, ensureDatabase, readMigrations, MigrationError, MIGRATIONS_DIR } from "./migrate";
+export * from "./generated/client";

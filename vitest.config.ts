@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+// unit: pure functions, no I/O. int: real PostgreSQL, Redis, git and Docker (started by scripts/test.sh).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/**/src/**/*.test.ts", "apps/**/src/**/*.test.ts", "apps/web/lib/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "int",
+          include: ["packages/**/src/**/*.int.test.ts", "apps/**/src/**/*.int.test.ts", "apps/web/lib/**/*.int.test.ts", "scripts/**/*.int.test.ts"],
+          exclude: ["**/node_modules/**"],
+          globalSetup: ["./packages/db/src/testing/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+        },
+      },
+    ],
+  },
+});
