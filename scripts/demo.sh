@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Starts Galley with demo data: services, migrations, seed, web on :3000 and the worker.
+# Safe to run again. GALLEY_INSTALL_DOCKER=1 lets it install Docker (as root) when missing.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+T0=$(date +%s)
+install_deps
+ensure_services
+if ! ensure_docker; then
+  echo "!! Docker engine unavailable: container nodes will not run. Set GALLEY_EXECUTOR=local to run them as local processes (marked in the UI)."
+fi
+export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/galley}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+export GALLEY_DATA_DIR=${GALLEY_DATA_DIR:-$ROOT/.galley}
+mkdir -p "$GALLEY_DATA_DIR"
+step "database migrations"
+pnpm -s db:migrate
+step "demo data"
+pnpm -s db:seed
+step "building the web app"
+pnpm --filter @galley/web build >"$GALLEY_DATA_DIR/web-build.log" 2>&1 || { tail -40 "$GALLEY_DATA_DIR/web-build.log"; exit 1; }
+
+step "starting the worker and the web app"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+(cd apps/worker && exec pnpm -s start) &
+pids+=($!)
+(cd apps/web && exec pnpm -s start) &
+pids+=($!)
+for _ in $(seq 1 60); do curl -fs http://localhost:3000/api/health >/dev/null 2>&1 && break; sleep 1; done
+echo
+echo "Galley is up at http://localhost:3000 (ready in $(( $(date +%s) - T0 )) s)"
+echo "Sign in as padma@galley.local (developer), chris@galley.local (DataOps), eric@galley.local (production),"
+echo "maya@galley.local (manager) or admin@galley.local, password: galley-demo-2026"
+echo "Press Ctrl-C to stop."
+wait -n "${pids[@]}"

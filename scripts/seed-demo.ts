@@ -1,0 +1,122 @@
+// Demo organisation: users, environments, the Kitchen tree. Idempotent: running it twice
+// leaves the same rows (upserts by natural key; passwords are not re-hashed).
+import { hashPassword } from "@galley/auth";
+import { getDb, type Db } from "@galley/db";
+
+export const DEMO_PASSWORD = "galley-demo-2026";
+
+export const DEMO_USERS = [
+  { email: "admin@galley.local", name: "Ada (admin)", role: "admin" },
+  { email: "padma@galley.local", name: "Padma", role: "developer" },
+  { email: "chris@galley.local", name: "Chris", role: "dataops" },
+  { email: "eric@galley.local", name: "Eric", role: "production" },
+  { email: "maya@galley.local", name: "Maya (manager)", role: "viewer" },
+] as const;
+
+export interface SeedOptions {
+  databaseUrl: string;
+  /** Warehouse server for the demo environments; databases galley_wh_dev / galley_wh_prod live there. */
+  warehouseHost?: string;
+  warehousePort?: number;
+  warehouseUser?: string;
+  warehouseDbPrefix?: string;
+}
+
+async function upsertUsers(db: Db) {
+  const byEmail = new Map<string, string>();
+  for (const u of DEMO_USERS) {
+    const existing = await db.user.findUnique({ where: { email: u.email }, select: { id: true } });
+    if (existing) {
+      byEmail.set(u.email, existing.id);
+      continue;
+    }
+    const created = await db.user.create({
+      data: { email: u.email, name: u.name, role: u.role, passwordHash: await hashPassword(DEMO_PASSWORD) },
+      select: { id: true },
+    });
+    byEmail.set(u.email, created.id);
+  }
+  return byEmail;
+}
+
+async function upsertEnvironments(db: Db, o: Required<Omit<SeedOptions, "databaseUrl">>) {
+  const envs = [
+    { name: "production", kind: "production" as const, description: "Locked production toolchain", db: `${o.warehouseDbPrefix}_prod`, policy: { default: "copy" } },
+    { name: "development", kind: "development" as const, description: "Shared development toolchain", db: `${o.warehouseDbPrefix}_dev`, policy: { default: "view" } },
+  ];
+  const ids = new Map<string, string>();
+  for (const e of envs) {
+    const row = await db.environment.upsert({
+      where: { name: e.name },
+      update: {},
+      create: {
+        name: e.name,
+        kind: e.kind,
+        description: e.description,
+        warehouseHost: o.warehouseHost,
+        warehousePort: o.warehousePort,
+        warehouseDb: e.db,
+        warehouseUser: o.warehouseUser,
+        dataPolicy: e.policy,
+      },
+      select: { id: true },
+    });
+    ids.set(e.name, row.id);
+  }
+  return ids;
+}
+
+async function upsertKitchen(
+  db: Db,
+  k: { name: string; parentId: string | null; environmentId: string; createdById: string; staff: string[]; description: string },
+) {
+  const row = await db.kitchen.upsert({
+    where: { name: k.name },
+    update: {},
+    create: {
+      name: k.name,
+      description: k.description,
+      parentId: k.parentId,
+      branch: k.name,
+      environmentId: k.environmentId,
+      schemaName: k.name,
+      createdById: k.createdById,
+    },
+    select: { id: true },
+  });
+  for (const [i, userId] of k.staff.entries()) {
+    await db.kitchenStaff.upsert({
+      where: { kitchenId_userId: { kitchenId: row.id, userId } },
+      update: {},
+      create: { kitchenId: row.id, userId, isOwner: i === 0 },
+    });
+  }
+  return row.id;
+}
+
+export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitchens: string[] }> {
+  const db = getDb(opts.databaseUrl);
+  const dbUrl = new URL(opts.databaseUrl);
+  const o = {
+    warehouseHost: opts.warehouseHost ?? dbUrl.hostname,
+    warehousePort: opts.warehousePort ?? Number(dbUrl.port || 5432),
+    warehouseUser: opts.warehouseUser ?? (decodeURIComponent(dbUrl.username) || "postgres"),
+    warehouseDbPrefix: opts.warehouseDbPrefix ?? "galley_wh",
+  };
+  const users = await upsertUsers(db);
+  const envs = await upsertEnvironments(db, o);
+  const u = (email: string) => users.get(email)!;
+  const production = await upsertKitchen(db, {
+    name: "production", parentId: null, environmentId: envs.get("production")!, createdById: u("eric@galley.local"),
+    staff: [u("eric@galley.local"), u("admin@galley.local")], description: "Production: what the business reads",
+  });
+  const dev = await upsertKitchen(db, {
+    name: "dev", parentId: production, environmentId: envs.get("development")!, createdById: u("chris@galley.local"),
+    staff: [u("chris@galley.local"), u("padma@galley.local"), u("eric@galley.local")], description: "Shared development, owned by DataOps",
+  });
+  await upsertKitchen(db, {
+    name: "padma_feature", parentId: dev, environmentId: envs.get("development")!, createdById: u("padma@galley.local"),
+    staff: [u("padma@galley.local")], description: "Padma's feature work",
+  });
+  return { users: users.size, kitchens: ["production", "dev", "padma_feature"] };
+}

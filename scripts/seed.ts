@@ -1,0 +1,10 @@
+// `pnpm db:seed`: seeds the demo organisation into DATABASE_URL.
+import { loadConfig } from "@galley/core";
+import { closeDb } from "@galley/db";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./seed-demo";
+
+const config = loadConfig();
+const result = await seedDemo({ databaseUrl: config.DATABASE_URL });
+console.log(`[seed] demo organisation ready: ${result.users} users, Kitchens ${result.kitchens.join(" → ")}`);
+console.log(`[seed] sign in as ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(", ")}; password: ${DEMO_PASSWORD}`);
+await closeDb(config.DATABASE_URL);
