@@ -1,0 +1,110 @@
+import { withTransaction, type Db, type Tx } from "@galley/db";
+import { enqueueNodeInTx } from "./outbox";
+import { dependents, descendants, retryDelayMs, settledRunStatus, type NodeStatus, type RunStatus } from "./state";
+
+export interface NodeOutcome {
+  status: "succeeded" | "failed" | "timed_out" | "cancelled";
+  error?: string;
+  outputs?: Record<string, unknown>;
+}
+
+export interface CompleteResult {
+  applied: boolean;
+  retrying: boolean;
+  queued: string[];
+  skipped: string[];
+  runStatus: RunStatus | null;
+}
+
+type Deps = Record<string, string[]>;
+
+export async function depsOfRun(tx: Tx, runId: string): Promise<Deps> {
+  const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { compiled: true } });
+  return ((run.compiled as { deps?: Deps }).deps ?? {}) as Deps;
+}
+
+/**
+ * Records a node's outcome and moves the run on, in one transaction: retry with backoff, queue
+ * dependents whose last upstream just finished (fan-in counted in PostgreSQL), skip what can no
+ * longer run, settle the run. The run row is locked first so two nodes finishing together cannot
+ * both miss the settlement.
+ */
+export async function completeNode(
+  deps: { db: Db; dispatchNow?: () => void },
+  q: { runId: string; nodeId: string; attempt: number; workerId: string; backoffMs?: number; outcome: NodeOutcome },
+): Promise<CompleteResult> {
+  const result = await withTransaction(deps.db, async (tx) => {
+    const [run] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM runs WHERE id = ${q.runId}::uuid FOR UPDATE`;
+    const node = await tx.nodeRun.findFirst({
+      where: { runId: q.runId, nodeId: q.nodeId, attempt: q.attempt, workerId: q.workerId, status: "running" },
+      select: { id: true, maxAttempts: true },
+    });
+    const none: CompleteResult = { applied: false, retrying: false, queued: [], skipped: [], runStatus: null };
+    if (!run || !node) return none;
+    const cancelled = run.status === "cancelled";
+    const failed = q.outcome.status === "failed" || q.outcome.status === "timed_out";
+    const now = new Date();
+
+    if (failed && !cancelled && q.attempt < node.maxAttempts) {
+      const delay = retryDelayMs(q.backoffMs ?? 1000, q.attempt);
+      await tx.nodeRun.update({
+        where: { id: node.id },
+        data: { status: "queued", attempt: q.attempt + 1, error: q.outcome.error ?? null, workerId: null, leaseUntil: null, queuedAt: now },
+      });
+      await enqueueNodeInTx(tx, q.runId, q.nodeId, q.attempt + 1, delay);
+      return { ...none, applied: true, retrying: true };
+    }
+
+    const status: NodeStatus = cancelled && q.outcome.status !== "succeeded" ? "cancelled" : q.outcome.status;
+    await tx.nodeRun.update({
+      where: { id: node.id },
+      data: { status, error: q.outcome.error ?? null, outputs: (q.outcome.outputs ?? {}) as object, finishedAt: now, leaseUntil: null },
+    });
+
+    const dag = await depsOfRun(tx, q.runId);
+    const queued: string[] = [];
+    const skipped: string[] = [];
+    if (status === "succeeded" && !cancelled) {
+      const children = dependents(dag, q.nodeId);
+      if (children.length) {
+        const rows = await tx.$queryRaw<{ node_id: string; remaining_deps: number }[]>`
+          UPDATE node_runs SET remaining_deps = remaining_deps - 1
+          WHERE run_id = ${q.runId}::uuid AND node_id = ANY(${children}::text[]) AND status = 'pending'
+          RETURNING node_id, remaining_deps`;
+        for (const r of rows.filter((r) => r.remaining_deps === 0)) {
+          await tx.nodeRun.updateMany({ where: { runId: q.runId, nodeId: r.node_id, status: "pending" }, data: { status: "queued", attempt: 1, queuedAt: now } });
+          await enqueueNodeInTx(tx, q.runId, r.node_id, 1);
+          queued.push(r.node_id);
+        }
+      }
+    } else if (status !== "succeeded") {
+      const down = descendants(dag, q.nodeId);
+      if (down.length) {
+        const rows = await tx.$queryRaw<{ node_id: string }[]>`
+          UPDATE node_runs SET status = ${cancelled ? "cancelled" : "skipped"}, finished_at = now(),
+            error = ${cancelled ? "run cancelled" : `upstream node ${q.nodeId} ${status}`}
+          WHERE run_id = ${q.runId}::uuid AND node_id = ANY(${down}::text[]) AND status IN ('pending', 'queued')
+          RETURNING node_id`;
+        skipped.push(...rows.map((r) => r.node_id));
+      }
+    }
+    const runStatus = await settleRunInTx(tx, q.runId);
+    return { applied: true, retrying: false, queued, skipped, runStatus };
+  });
+  if (result.queued.length || result.retrying) deps.dispatchNow?.();
+  return result;
+}
+
+/** Closes the run when every node is terminal. Conditional, so a cancelled run stays cancelled. */
+export async function settleRunInTx(tx: Tx, runId: string): Promise<RunStatus | null> {
+  const nodes = await tx.nodeRun.findMany({ where: { runId }, select: { status: true, error: true, nodeId: true } });
+  const settled = settledRunStatus(nodes.map((n) => n.status as NodeStatus));
+  if (!settled) return null;
+  const firstError = nodes.find((n) => n.status === "failed" || n.status === "timed_out");
+  await tx.$executeRaw`
+    UPDATE runs SET status = ${settled}, finished_at = now(),
+      error = COALESCE(error, ${firstError ? `node ${firstError.nodeId}: ${firstError.error ?? firstError.status}` : null})
+    WHERE id = ${runId}::uuid AND status IN ('queued', 'running')`;
+  const r = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
+  return r.status as RunStatus;
+}
