@@ -1,0 +1,16 @@
+export { KekError, KEK_BYTES, addKekToFile, createKeyring, generateKek, kekIdOf, loadKeyring, parseKek, removeKeksFromFile } from "./keyring";
+export type { Keyring, LoadKeyringOptions } from "./keyring";
+export { FORMAT, VaultDecryptError, aadOf, kekIdOfSealed, openSecret, rewrapSealed, sealSecret } from "./envelope";
+export type { SecretRef } from "./envelope";
+export { MAX_SECRET_BYTES, SECRET_NAME, assertSecretName, assertSecretValue } from "./validation";
+export type { VaultDeps } from "./deps";
+export { setSecret } from "./set-secret";
+export type { SetSecretInput } from "./set-secret";
+export { deleteSecret } from "./delete-secret";
+export type { DeleteSecretInput } from "./delete-secret";
+export { listSecrets } from "./list-secrets";
+export type { SecretMetadata } from "./list-secrets";
+export { resolveSecrets } from "./resolve-secrets";
+export type { ResolveSecretsInput } from "./resolve-secrets";
+export { kekUsage, rewrapAll } from "./rewrap-all";
+export type { RewrapOptions, RewrapResult } from "./rewrap-all";

@@ -1,0 +1,104 @@
+import type { Db, Tx } from "@galley/db";
+
+// Plain-object data access for the vault. No rules here: the use cases decide.
+type Client = Db | Tx;
+
+export type VaultAuditAction = "vault.set" | "vault.delete" | "vault.read" | "vault.rewrap";
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: VaultAuditAction;
+  target: string;
+  details: Record<string, string | number | boolean | null | string[]>;
+  requestId?: string | null;
+}
+
+export function secretTarget(environmentId: string, name?: string): string {
+  return name ? `vault:${environmentId}/${name}` : `vault:${environmentId}`;
+}
+
+export async function environmentExists(environmentId: string, client: Client): Promise<boolean> {
+  const env = await client.environment.findUnique({ where: { id: environmentId }, select: { id: true } });
+  return env !== null;
+}
+
+export function findSecretVersion(environmentId: string, name: string, client: Client): Promise<{ version: number } | null> {
+  return client.vaultSecret.findUnique({ where: { environmentId_name: { environmentId, name } }, select: { version: true } });
+}
+
+export async function upsertSecret(
+  row: { environmentId: string; name: string; version: number; ciphertext: string; updatedBy: string | null },
+  client: Client,
+): Promise<void> {
+  const { environmentId, name } = row;
+  const data = { version: row.version, ciphertext: row.ciphertext, updatedBy: row.updatedBy, updatedAt: new Date() };
+  await client.vaultSecret.upsert({
+    where: { environmentId_name: { environmentId, name } },
+    create: { environmentId, name, ...data },
+    update: data,
+    select: { id: true },
+  });
+}
+
+export async function deleteSecretRow(environmentId: string, name: string, client: Client): Promise<{ version: number } | null> {
+  const rows = await client.$queryRaw<{ version: number }[]>`
+    DELETE FROM vault_secrets WHERE environment_id = ${environmentId}::uuid AND name = ${name} RETURNING version`;
+  return rows[0] ?? null;
+}
+
+export function findSecretsMetadata(environmentId: string, client: Client) {
+  return client.vaultSecret.findMany({
+    where: { environmentId },
+    select: { name: true, version: true, updatedAt: true, updatedBy: true },
+    orderBy: { name: "asc" },
+  });
+}
+
+export function findSealedSecrets(environmentId: string, client: Client) {
+  return client.vaultSecret.findMany({
+    where: { environmentId },
+    select: { name: true, version: true, ciphertext: true },
+    orderBy: { name: "asc" },
+  });
+}
+
+export async function insertAudit(entry: AuditEntry, client: Client): Promise<void> {
+  await client.auditLog.create({
+    data: { actorId: entry.actorId, action: entry.action, target: entry.target, details: entry.details, requestId: entry.requestId ?? null },
+    select: { id: true },
+  });
+}
+
+export interface SealedRow {
+  id: string;
+  environmentId: string;
+  name: string;
+  version: number;
+  ciphertext: string;
+}
+
+/** Rows not yet wrapped by `activeKekId`, locked for this transaction, in id order after `afterId`. */
+export function lockRowsNotOnKek(activeKekId: string, afterId: string, limit: number, tx: Tx): Promise<SealedRow[]> {
+  const prefix = `gv1:${activeKekId}:`;
+  return tx.$queryRaw<SealedRow[]>`
+    SELECT id::text AS id, environment_id::text AS "environmentId", name, version, ciphertext
+    FROM vault_secrets
+    WHERE left(ciphertext, ${prefix.length}::int) <> ${prefix} AND id > ${afterId}::uuid
+    ORDER BY id
+    LIMIT ${limit}::int
+    FOR UPDATE`;
+}
+
+export async function updateCiphertexts(rows: readonly { id: string; ciphertext: string }[], tx: Tx): Promise<number> {
+  if (rows.length === 0) return 0;
+  return tx.$executeRaw`
+    UPDATE vault_secrets AS v SET ciphertext = x.ciphertext
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.ciphertext)}::text[]) AS x(id, ciphertext)
+    WHERE v.id = x.id`;
+}
+
+export async function countByKek(client: Client): Promise<Record<string, number>> {
+  const rows = await client.$queryRaw<{ kek_id: string; n: bigint }[]>`
+    SELECT split_part(ciphertext, ':', 2) AS kek_id, count(*) AS n FROM vault_secrets GROUP BY 1`;
+  return Object.fromEntries(rows.map((r) => [r.kek_id, Number(r.n)]));
+}
