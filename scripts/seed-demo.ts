@@ -70,20 +70,21 @@ async function upsertKitchen(
   db: Db,
   k: { name: string; parentId: string | null; environmentId: string; createdById: string; staff: string[]; description: string },
 ) {
-  const row = await db.kitchen.upsert({
-    where: { name: k.name },
-    update: {},
-    create: {
-      name: k.name,
-      description: k.description,
-      parentId: k.parentId,
-      branch: k.name,
-      environmentId: k.environmentId,
-      schemaName: k.name,
-      createdById: k.createdById,
-    },
-    select: { id: true },
-  });
+  const existing = await db.kitchen.findFirst({ where: { name: k.name, deletedAt: null }, select: { id: true } });
+  const row =
+    existing ??
+    (await db.kitchen.create({
+      data: {
+        name: k.name,
+        description: k.description,
+        parentId: k.parentId,
+        branch: k.name,
+        environmentId: k.environmentId,
+        schemaName: k.name,
+        createdById: k.createdById,
+      },
+      select: { id: true },
+    }));
   for (const [i, userId] of k.staff.entries()) {
     await db.kitchenStaff.upsert({
       where: { kitchenId_userId: { kitchenId: row.id, userId } },
