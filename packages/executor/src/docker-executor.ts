@@ -1,0 +1,183 @@
+import os from "node:os";
+import path from "node:path";
+import Docker from "dockerode";
+import { AppError, redactText } from "@galley/core";
+import { checkLimits, containerOptions, LABEL, RUNNER_UID } from "./docker-options";
+import { FrameDemuxer, LogPump } from "./log-lines";
+import { classify, type StopReason } from "./result";
+import type { ExecResult, Executor, NodeSpec, OrphanFilter, RunIo } from "./types";
+import { createWorkspace, DEFAULT_OUTPUTS_FILE, readOutputs, removeWorkspace, safeRelativePath, WORKSPACE_PREFIX, type Workspace } from "./workspace";
+
+export interface DockerExecutorOptions {
+  /** Default /var/run/docker.sock. */
+  socketPath?: string;
+  /** Where node temp dirs go; must be on the host the engine runs on. Default os.tmpdir(). */
+  tmpDir?: string;
+  /** Cap on log characters per node before a truncation marker. */
+  maxLogChars?: number;
+}
+
+/** After the container exits, how long the attach stream may take to deliver its last bytes. */
+const STREAM_DRAIN_MS = 2_000;
+const PING_TIMEOUT_MS = 3_000;
+
+/** A failure of the node itself (reported as a `failed` result, never thrown to the caller). */
+class NodeFailure extends Error {}
+
+type DockerError = Error & { statusCode?: number; code?: string; json?: { message?: string } };
+
+function engineUnavailable(err: DockerError): AppError | null {
+  if (err.code && ["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE"].includes(err.code)) {
+    return new AppError("unavailable", `Docker engine unavailable (${err.code}): start it with scripts/ensure-docker.sh`, { cause: err });
+  }
+  return null;
+}
+
+function daemonMessage(err: DockerError): string {
+  return (err.json?.message ?? err.message).trim();
+}
+
+/** Runs each node in a fresh, hardened container; see docker-options.ts for the hardening. */
+export class DockerExecutor implements Executor {
+  readonly kind = "docker" as const;
+  private readonly docker: Docker;
+  private readonly tmpDir: string;
+
+  constructor(private readonly options: DockerExecutorOptions = {}) {
+    this.docker = new Docker({ socketPath: options.socketPath ?? "/var/run/docker.sock" });
+    this.tmpDir = options.tmpDir ?? os.tmpdir();
+  }
+
+  async run(spec: NodeSpec, io: RunIo): Promise<ExecResult> {
+    const startedAt = Date.now();
+    const fail = (error: string): ExecResult => ({ exitCode: null, status: "failed", oomKilled: false, outputs: {}, error: redactText(error, spec.secrets), durationMs: Date.now() - startedAt });
+    if (io.signal?.aborted) return { ...fail("cancelled"), status: "cancelled" };
+    let ws: Workspace | undefined;
+    let container: Docker.Container | undefined;
+    try {
+      const outputsFile = safeRelativePath(spec.outputsFile ?? DEFAULT_OUTPUTS_FILE, "outputsFile");
+      ws = await createWorkspace(this.tmpDir, spec.files, { uid: RUNNER_UID, gid: RUNNER_UID });
+      container = await this.create(containerOptions(spec, ws, outputsFile), spec.image);
+      return await this.supervise(container, spec, io, { startedAt, work: ws.work, outputsFile });
+    } catch (err) {
+      if (err instanceof NodeFailure) return fail(err.message);
+      if (err instanceof AppError && err.code === "invalid_input") return fail(err.message);
+      throw engineUnavailable(err as DockerError) ?? err;
+    } finally {
+      // Every path, a thrown one included, leaves no container and no temp dir behind.
+      if (container) await container.remove({ force: true, v: true }).catch(() => {});
+      if (ws) await removeWorkspace(ws);
+    }
+  }
+
+  private async create(opts: Docker.ContainerCreateOptions, image: string): Promise<Docker.Container> {
+    try {
+      return await this.docker.createContainer(opts);
+    } catch (err) {
+      const e = err as DockerError;
+      if (e.statusCode === 404) {
+        throw new NodeFailure(`image ${image} is not available locally (Galley cannot pull images here; build it with docker/runner/build.sh)`);
+      }
+      if (e.statusCode === 409 && opts.name) {
+        // A container of this very attempt survived a worker crash: it must go before ours starts.
+        await this.docker.getContainer(opts.name).remove({ force: true, v: true }).catch(() => {});
+        return await this.docker.createContainer(opts);
+      }
+      if (e.statusCode === 400) throw new NodeFailure(`container rejected: ${daemonMessage(e)}`);
+      throw err;
+    }
+  }
+
+  private async supervise(container: Docker.Container, spec: NodeSpec, io: RunIo, ctx: { startedAt: number; work: string; outputsFile: string }): Promise<ExecResult> {
+    const pump = new LogPump(spec.secrets, io.onLog, this.options.maxLogChars);
+    const demux = new FrameDemuxer((stream, payload) => pump.push(stream, payload));
+    // Attach before start, or the first lines of a fast node are lost.
+    const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    const drained = new Promise<void>((resolve) => {
+      stream.on("data", (chunk: Buffer) => demux.push(chunk));
+      for (const ev of ["end", "close", "error"]) stream.on(ev, () => resolve());
+    });
+    let stopReason: StopReason = null;
+    const stop = (reason: Exclude<StopReason, null>) => {
+      if (stopReason) return;
+      stopReason = reason;
+      container.kill({ signal: "SIGKILL" }).catch(() => {}); // 409 when it already exited: fine
+    };
+    const onAbort = () => stop("cancel");
+    io.signal?.addEventListener("abort", onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (io.signal?.aborted) stop("cancel");
+      if (stopReason) return this.finish(container, spec, ctx, stopReason, null);
+      try {
+        await container.start();
+      } catch (err) {
+        throw new NodeFailure(`container failed to start: ${daemonMessage(err as DockerError)}`);
+      }
+      // An abort that landed during start() found nothing running to kill.
+      if (stopReason) container.kill({ signal: "SIGKILL" }).catch(() => {});
+      io.onStart?.({ containerId: container.id, startMs: Date.now() - ctx.startedAt });
+      timer = setTimeout(() => stop("timeout"), spec.timeoutMs);
+      const exit = (await container.wait({ condition: "not-running" })) as { StatusCode: number };
+      clearTimeout(timer);
+      await Promise.race([drained, new Promise((r) => setTimeout(r, STREAM_DRAIN_MS).unref())]);
+      pump.end();
+      return await this.finish(container, spec, ctx, stopReason, exit.StatusCode);
+    } finally {
+      clearTimeout(timer);
+      io.signal?.removeEventListener("abort", onAbort);
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    }
+  }
+
+  private async finish(container: Docker.Container, spec: NodeSpec, ctx: { startedAt: number; work: string; outputsFile: string }, stopReason: StopReason, exitCode: number | null): Promise<ExecResult> {
+    const info = await container.inspect();
+    const base = classify({
+      stopReason,
+      exitCode: exitCode ?? (info.State.Running ? null : info.State.ExitCode),
+      oomKilled: Boolean(info.State.OOMKilled),
+      memoryBytes: checkLimits(spec).memoryBytes,
+      timeoutMs: spec.timeoutMs,
+      startedAt: ctx.startedAt,
+      now: Date.now(),
+    });
+    if (stopReason) return { ...base, exitCode: null, outputs: {} }; // we killed it: its code means nothing
+    if (base.status !== "succeeded") return { ...base, outputs: {} };
+    const read = await readOutputs(ctx.work, ctx.outputsFile, spec.secrets);
+    if (!read.ok) return { ...base, status: "failed", error: read.error, outputs: {} };
+    return { ...base, outputs: read.outputs };
+  }
+
+  async killOrphans(filter: OrphanFilter = {}): Promise<number> {
+    const labels = [`${LABEL.managed}=true`];
+    if (filter.runId) labels.push(`${LABEL.run}=${filter.runId}`);
+    if (filter.nodeId) labels.push(`${LABEL.node}=${filter.nodeId}`);
+    let found: Docker.ContainerInfo[];
+    try {
+      found = await this.docker.listContainers({ all: true, filters: { label: labels } });
+    } catch (err) {
+      throw engineUnavailable(err as DockerError) ?? err;
+    }
+    for (const c of found) {
+      await this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch((err: DockerError) => {
+        if (err.statusCode !== 404) throw err; // already gone: another worker got there first
+      });
+      const dir = c.Labels?.[LABEL.workspace];
+      // Only ever delete a dir that looks like one of ours (labels are set by us, but be strict).
+      if (dir && path.dirname(dir) === this.tmpDir && path.basename(dir).startsWith(WORKSPACE_PREFIX)) await removeWorkspace({ root: dir });
+    }
+    return found.length;
+  }
+
+  async ping(): Promise<{ ok: boolean; reason?: string }> {
+    try {
+      await Promise.race([
+        this.docker.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS).unref()),
+      ]);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: `Docker engine unavailable: ${(err as Error).message}` };
+    }
+  }
+}
