@@ -1,0 +1,12 @@
+export * from "./types";
+export * from "./schemas";
+export { hashPassword, verifyPassword, assertPasswordPolicy, PASSWORD_MIN, PASSWORD_MAX } from "./password";
+export { hashToken, newSessionToken, newAccessToken, ACCESS_TOKEN_PREFIX } from "./tokens";
+export { IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS, TOUCH_INTERVAL_MS, isSessionActive, shouldTouch } from "./session-policy";
+export { THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS } from "./throttle";
+export { signIn, verifyCredentials, BAD_CREDENTIALS, type SignInInput, type SignInResult } from "./sign-in";
+export { signOut, signOutEverywhere } from "./sign-out";
+export { getSessionUser } from "./get-session-user";
+export { createAccessToken, authenticateToken, revokeAccessToken } from "./access-tokens";
+export { parseBasicAuth, authenticateBasic, type BasicCredentials } from "./basic-auth";
+export { can, type Action, type Resource, type Actor, type EnvironmentKind } from "./policy";
