@@ -1,0 +1,68 @@
+import { ErrorSink, sortErrors } from "./error-sink";
+import { reachable, type Graph } from "./graph";
+import { originOf } from "./origin";
+import type { Pipeline, PipelineError } from "./types";
+import { validateFiles } from "./validate-files";
+import { validateGraph } from "./validate-graph";
+import { validateVariables, type OutputReads } from "./validate-variables";
+import type { Locator } from "./yaml-source";
+
+export interface ValidationContext {
+  /** Defaults to `pipeline.path`. */
+  file?: string;
+  /** Secret names of the Kitchen's environment; when absent `{{vault.X}}` is not checked. */
+  vaultNames?: readonly string[];
+  /** Paths relative to the pipeline folder; default: what `parsePipeline` was given. Absent: files are not checked. */
+  siblingFiles?: readonly string[];
+  sources?: Readonly<Record<string, string>>;
+  /** Default: the positions kept by `parsePipeline` for this very object. */
+  locator?: Locator;
+}
+
+/**
+ * The checks that need the whole pipeline: ids, dependencies, cycles, files, variables, variations.
+ * `parsePipeline` runs it already; call it again when more is known (the environment's vault names).
+ */
+export function validatePipeline(pipeline: Pipeline, ctx: ValidationContext = {}): PipelineError[] {
+  const origin = originOf(pipeline);
+  const sink = new ErrorSink(ctx.file ?? pipeline.path, ctx.locator ?? origin.locator);
+  const expectedName = /(?:^|\/)pipelines\/([^/]+)\/pipeline\.yaml$/.exec(pipeline.path)?.[1];
+  if (expectedName !== undefined && expectedName !== pipeline.name) {
+    sink.at(["name"], `name "${pipeline.name}" must match its folder "${expectedName}"`);
+  }
+  const graph = validateGraph(pipeline, sink);
+  const siblingFiles = ctx.siblingFiles ?? origin.siblingFiles;
+  if (siblingFiles) validateFiles(pipeline, siblingFiles, sink);
+  const reads = validateVariables(pipeline, graph, { vaultNames: ctx.vaultNames, sources: ctx.sources ?? origin.sources }, sink);
+  validateVariations(pipeline, graph, reads, sink);
+  return sortErrors(sink.errors);
+}
+
+function validateVariations(pipeline: Pipeline, graph: Graph, reads: OutputReads, sink: ErrorSink): void {
+  for (const [name, variation] of Object.entries(pipeline.variations)) {
+    for (const param of Object.keys(variation.parameters)) {
+      if (!Object.hasOwn(pipeline.parameters, param)) {
+        sink.at(["variations", name, "parameters", param], `variation "${name}" sets parameter "${param}", which is not declared under parameters`);
+      }
+    }
+    if (!variation.nodes) continue;
+    const selected = new Set<number>();
+    variation.nodes.forEach((id, j) => {
+      const i = graph.index.get(id);
+      if (i === undefined) sink.at(["variations", name, "nodes", j], `variation "${name}" lists unknown node "${id}"`);
+      else selected.add(i);
+    });
+    if (variation.include_upstream) for (const i of [...selected]) for (const a of reachable(graph.parents, i)) selected.add(a);
+    // An output read from a node the variation leaves out could never be filled in.
+    for (const i of selected) {
+      for (const producer of reads.get(i) ?? []) {
+        const p = graph.index.get(producer);
+        if (p === undefined || p === i || selected.has(p)) continue;
+        sink.at(
+          ["variations", name, "nodes"],
+          `variation "${name}": node "${graph.ids[i]}" reads outputs of "${producer}", which the variation leaves out (add it or set include_upstream: true)`,
+        );
+      }
+    }
+  }
+}

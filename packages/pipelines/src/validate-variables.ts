@@ -1,0 +1,90 @@
+import type { ErrorSink } from "./error-sink";
+import { reachable, type Graph } from "./graph";
+import { scanTemplate, templatedStrings, type TemplatePart, type VariableRef } from "./templates";
+import type { Pipeline, PipelineNode } from "./types";
+
+export interface VariableCheckContext {
+  vaultNames?: readonly string[];
+  /** Sibling file contents: a node's `sql_file` text is a template too. */
+  sources?: Readonly<Record<string, string>>;
+}
+
+/** Node index → ids of nodes whose outputs it reads (variation checks need it). */
+export type OutputReads = Map<number, Set<string>>;
+
+/** Every variable in every templated field and SQL file must be known before anything runs. */
+export function validateVariables(pipeline: Pipeline, graph: Graph, ctx: VariableCheckContext, sink: ErrorSink): OutputReads {
+  const vault = ctx.vaultNames ? new Set(ctx.vaultNames) : undefined;
+  const ancestorCache = new Map<number, Set<number>>();
+  const ancestors = (i: number) => {
+    let set = ancestorCache.get(i);
+    if (!set) ancestorCache.set(i, (set = reachable(graph.parents, i)));
+    return set;
+  };
+  const reads: OutputReads = new Map();
+
+  pipeline.nodes.forEach((node, i) => {
+    const check = (part: Extract<TemplatePart, { kind: "var" }>, allowOwnOutputs: boolean) => {
+      if (!part.ref) return part.error!;
+      if (part.ref.kind === "outputs") {
+        if (!reads.has(i)) reads.set(i, new Set());
+        reads.get(i)!.add(part.ref.node);
+      }
+      return refProblem(part.ref, { pipeline, graph, node, index: i, vault, allowOwnOutputs, ancestors });
+    };
+    for (const t of templatedStrings(node)) {
+      if (!t.value.includes("{{")) continue;
+      for (const part of scanTemplate(t.value)) {
+        if (part.kind !== "var") continue;
+        const problem = check(part, t.allowOwnOutputs);
+        if (problem) sink.inString(["nodes", i, ...t.path], part.index, problem);
+      }
+    }
+    const sqlText = node.type === "sql" && node.sql_file ? ctx.sources?.[node.sql_file] : undefined;
+    if (sqlText === undefined || !sqlText.includes("{{")) return;
+    for (const part of scanTemplate(sqlText)) {
+      if (part.kind !== "var") continue;
+      const problem = check(part, false);
+      if (problem) sink.push({ file: `${pipeline.folder}/${(node as { sql_file: string }).sql_file}`, ...positionIn(sqlText, part.index), field: `nodes[${i}].sql_file`, message: problem });
+    }
+  });
+  return reads;
+}
+
+interface RefContext {
+  pipeline: Pipeline;
+  graph: Graph;
+  node: PipelineNode;
+  index: number;
+  vault?: Set<string>;
+  allowOwnOutputs: boolean;
+  ancestors: (i: number) => Set<number>;
+}
+
+function refProblem(ref: VariableRef, c: RefContext): string | undefined {
+  if (ref.kind === "params") {
+    return Object.hasOwn(c.pipeline.parameters, ref.name) ? undefined : `unknown variable {{params.${ref.name}}}: parameter "${ref.name}" is not declared under parameters`;
+  }
+  if (ref.kind === "vault") {
+    return !c.vault || c.vault.has(ref.name) ? undefined : `unknown variable {{vault.${ref.name}}}: no secret "${ref.name}" in this environment's vault`;
+  }
+  if (ref.kind !== "outputs") return undefined;
+  const name = `{{outputs.${ref.node}.${ref.key}}}`;
+  const target = c.graph.index.get(ref.node);
+  if (target === undefined) return `unknown variable ${name}: no node "${ref.node}"`;
+  if (target === c.index && !c.allowOwnOutputs) return `${name}: a node cannot read its own outputs (its tests can)`;
+  if (target !== c.index && !c.ancestors(c.index).has(target)) {
+    return `${name}: node "${ref.node}" is not upstream of "${c.node.id}"; add it to depends_on (directly or through another node)`;
+  }
+  const producer = c.pipeline.nodes[target];
+  if (producer.type !== "container" || !producer.outputs) return `${name}: node "${ref.node}" declares no outputs file`;
+  return undefined;
+}
+
+function positionIn(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  let line = 1;
+  for (let k = before.indexOf("\n"); k !== -1; k = before.indexOf("\n", k + 1)) line++;
+  return { line, column: index - lineStart + 1 };
+}

@@ -1,0 +1,115 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node, type Pair } from "yaml";
+import type { PipelineError } from "./types";
+
+export type FieldPath = ReadonlyArray<PropertyKey>;
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Finds where a field path sits in the YAML text, so errors found after parsing still name a line. */
+export interface Locator {
+  locate(path: FieldPath): Position | undefined;
+  /** Position of character `index` inside the string value at `path` (exact for one-line and `|` scalars). */
+  locateInString(path: FieldPath, index: number): Position | undefined;
+}
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** `["nodes", 2, "depends_on", 0]` → `nodes[2].depends_on[0]`. */
+export function formatPath(path: FieldPath): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (PLAIN_KEY.test(String(seg))) out += out ? `.${String(seg)}` : String(seg);
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+export interface LoadedYaml {
+  value: unknown;
+  errors: PipelineError[];
+  locator: Locator;
+}
+
+/** Parses YAML keeping positions. Syntax errors come back with their line; `value` is undefined then. */
+export function loadYaml(file: string, content: string): LoadedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locator = createLocator(doc, lineCounter, content);
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    const errors = problems.map((e) => ({ file, ...toPosition(lineCounter, e.pos[0]), message: firstLine(e.message) }));
+    return { value: undefined, errors, locator };
+  }
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }), errors: [], locator };
+  } catch (e) {
+    // toJS throws for alias bombs ("excessive alias count"); the text itself was valid YAML.
+    return { value: undefined, errors: [{ file, message: firstLine((e as Error).message) }], locator };
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function toPosition(lc: LineCounter, offset: number): Position {
+  const { line, col } = lc.linePos(offset);
+  return { line, column: col };
+}
+
+function createLocator(doc: Document, lc: LineCounter, content: string): Locator {
+  const at = (node: Node | Pair["key"] | null | undefined): Position | undefined => {
+    const range = (node as Node | null | undefined)?.range;
+    return range ? toPosition(lc, range[0]) : undefined;
+  };
+
+  // Walks the path as far as it exists; returns the deepest node reached and the pair holding it.
+  const walk = (path: FieldPath) => {
+    let node: unknown = doc.contents;
+    let pair: Pair | undefined;
+    let depth = 0;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const found = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!found) break;
+        pair = found as Pair;
+        node = found.value;
+      } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
+        pair = undefined;
+        node = node.items[seg];
+      } else break;
+      depth++;
+    }
+    return { node: node as Node | null, pair, complete: depth === path.length };
+  };
+
+  return {
+    locate(path) {
+      const { node, pair } = walk(path);
+      // A collection value starts on the next line; the key's line reads better.
+      if (pair && (!node || !isScalar(node))) return at(pair.key) ?? at(node);
+      return at(node) ?? at(pair?.key);
+    },
+    locateInString(path, index) {
+      const { node, complete } = walk(path);
+      if (!complete || !isScalar(node)) return this.locate(path);
+      const start = at(node);
+      if (!start) return undefined;
+      const before = String(node.value).slice(0, index);
+      if (node.type === Scalar.BLOCK_LITERAL) {
+        // Content of a `|` scalar begins on the line after the indicator, line for line.
+        const lines = before.split("\n");
+        const line = start.line + lines.length;
+        const lineStart = lc.lineStarts[line - 1] ?? 0;
+        const indent = /^[ \t]*/.exec(content.slice(lineStart, lineStart + 200))?.[0].length ?? 0;
+        return { line, column: indent + lines[lines.length - 1].length + 1 };
+      }
+      if (before.includes("\n") || node.type === Scalar.BLOCK_FOLDED) return start;
+      const quote = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : 0;
+      return { line: start.line, column: start.column + quote + index };
+    },
+  };
+}
