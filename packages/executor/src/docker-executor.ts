@@ -21,6 +21,12 @@ export interface DockerExecutorOptions {
 const STREAM_DRAIN_MS = 2_000;
 const PING_TIMEOUT_MS = 3_000;
 
+/** killOrphans elsewhere may remove our container mid-run: a 404 then means "gone", not "engine broken". */
+function ignoreGone(err: DockerError): null {
+  if (err.statusCode === 404) return null;
+  throw err;
+}
+
 /** A failure of the node itself (reported as a `failed` result, never thrown to the caller). */
 class NodeFailure extends Error {}
 
@@ -112,17 +118,19 @@ export class DockerExecutor implements Executor {
       try {
         await container.start();
       } catch (err) {
-        throw new NodeFailure(`container failed to start: ${daemonMessage(err as DockerError)}`);
+        const msg = daemonMessage(err as DockerError);
+        const missing = /exec: "([^"]*)": executable file not found/.exec(msg);
+        throw new NodeFailure(missing ? `command not found: ${missing[1]} (not in the image ${spec.image})` : `container failed to start: ${msg}`);
       }
       // An abort that landed during start() found nothing running to kill.
       if (stopReason) container.kill({ signal: "SIGKILL" }).catch(() => {});
       io.onStart?.({ containerId: container.id, startMs: Date.now() - ctx.startedAt });
       timer = setTimeout(() => stop("timeout"), spec.timeoutMs);
-      const exit = (await container.wait({ condition: "not-running" })) as { StatusCode: number };
+      const exit = (await container.wait({ condition: "not-running" }).catch(ignoreGone)) as { StatusCode: number } | null;
       clearTimeout(timer);
       await Promise.race([drained, new Promise((r) => setTimeout(r, STREAM_DRAIN_MS).unref())]);
       pump.end();
-      return await this.finish(container, spec, ctx, stopReason, exit.StatusCode);
+      return await this.finish(container, spec, ctx, stopReason, exit?.StatusCode ?? null);
     } finally {
       clearTimeout(timer);
       io.signal?.removeEventListener("abort", onAbort);
@@ -131,7 +139,11 @@ export class DockerExecutor implements Executor {
   }
 
   private async finish(container: Docker.Container, spec: NodeSpec, ctx: { startedAt: number; work: string; outputsFile: string }, stopReason: StopReason, exitCode: number | null): Promise<ExecResult> {
-    const info = await container.inspect();
+    const info = await container.inspect().catch(ignoreGone);
+    if (!info || info.State.Status === "removing") {
+      const error = "container was removed while running (another worker took this node over)";
+      return { exitCode: null, status: stopReason === "cancel" ? "cancelled" : "failed", oomKilled: false, outputs: {}, error, durationMs: Date.now() - ctx.startedAt };
+    }
     const base = classify({
       stopReason,
       exitCode: exitCode ?? (info.State.Running ? null : info.State.ExitCode),
