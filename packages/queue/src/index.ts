@@ -1,0 +1,14 @@
+export { assertNoEviction, connectRedis, readEvictionPolicy } from "./redis";
+export type { ConnectRedisOptions, Redis, RedisRole } from "./redis";
+export { JOBS, JOB_NAMES, fromBullJobId, isJobName, jobDefinition, toBullJobId } from "./catalogue";
+export type { Backoff, JobDefinition, JobName, JobPayload } from "./catalogue";
+export { createQueues, enqueue, parsePayload } from "./queues";
+export type { Queues } from "./queues";
+export { createWorker } from "./worker";
+export type { CreateWorkerOptions, GalleyWorker, JobContext, JobHandler } from "./worker";
+export { createQueueHealth } from "./health";
+export type { QueueHealth, QueueHealthStatus } from "./health";
+export { OUTBOX_CHANNEL, writeOutbox } from "./outbox";
+export type { OutboxEntry } from "./outbox";
+export { dispatchOutboxBatch, startOutboxDispatcher } from "./outbox-dispatcher";
+export type { OutboxDispatcher, OutboxDispatcherOptions } from "./outbox-dispatcher";
