@@ -1,0 +1,8 @@
+import { checkHealth } from "@/lib/health";
+import { json } from "@/lib/responses";
+import { route } from "@/lib/route";
+
+export const GET = route({ auth: "none" }, async () => {
+  const health = await checkHealth();
+  return json(health, { status: health.status === "ok" ? 200 : 503 });
+});

@@ -1,0 +1,25 @@
+import type { AuthUser } from "@galley/auth";
+import Link from "next/link";
+import { RoleBadge } from "./badges";
+import { SignOutButton } from "./sign-out-button";
+
+export function AppHeader({ user }: { user: AuthUser }) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-6 py-3">
+        <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight text-slate-900">
+          <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-slate-900 text-sm text-white">G</span>
+          Galley
+        </Link>
+        <div className="flex items-center gap-3 text-sm">
+          <div className="text-right leading-tight">
+            <div className="font-medium text-slate-900" data-testid="user-name">{user.name}</div>
+            <div className="text-xs text-slate-500">{user.email}</div>
+          </div>
+          <RoleBadge role={user.role} />
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,77 @@
+import Link from "next/link";
+import { timeAgo } from "@/lib/format";
+import type { TKitchenRow } from "@/lib/read-models/kitchens";
+import { EnvironmentBadge, Tag } from "./badges";
+
+interface Node {
+  kitchen: TKitchenRow;
+  children: Node[];
+}
+
+/** Parent links → forest. A Kitchen whose parent the viewer cannot see becomes a root. */
+export function buildTree(rows: TKitchenRow[]): Node[] {
+  const nodes = new Map(rows.map((k) => [k.name, { kitchen: k, children: [] as Node[] }]));
+  const roots: Node[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.kitchen.parent ? nodes.get(node.kitchen.parent) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
+
+function KitchenItem({ node, now }: { node: Node; now: Date }) {
+  const k = node.kitchen;
+  return (
+    <li className="relative">
+      <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" data-testid="kitchen-row" data-kitchen={k.name}>
+        <div className="flex flex-wrap items-center gap-2">
+          <Link href={`/kitchens/${encodeURIComponent(k.name)}`} className="font-mono text-sm font-semibold text-slate-900 hover:underline">
+            {k.name}
+          </Link>
+          <EnvironmentBadge name={k.environment} kind={k.environmentKind} />
+          {k.isPrivate && <Tag>private</Tag>}
+          {!k.isPersistent && <Tag>temporary</Tag>}
+          {k.status !== "active" && <Tag>{k.status}</Tag>}
+          <span className="ml-auto text-xs text-slate-500" title={k.lastActivityAt.toISOString()}>
+            active {timeAgo(k.lastActivityAt, now)}
+          </span>
+        </div>
+        <dl className="mt-1.5 flex flex-wrap gap-x-5 gap-y-1 text-xs text-slate-600">
+          <div>
+            <dt className="inline text-slate-400">branch </dt>
+            <dd className="inline font-mono">{k.branch}</dd>
+          </div>
+          <div>
+            <dt className="inline text-slate-400">schema </dt>
+            <dd className="inline font-mono">{k.schema}</dd>
+          </div>
+          <div>
+            <dt className="inline text-slate-400">staff </dt>
+            <dd className="inline">{k.staff.length ? k.staff.map((s) => s.name).join(", ") : "nobody yet"}</dd>
+          </div>
+        </dl>
+      </div>
+      {node.children.length > 0 && (
+        <ul className="mt-2 ml-5 space-y-2 border-l-2 border-slate-200 pl-5">
+          {node.children.map((c) => (
+            <KitchenItem key={c.kitchen.id} node={c} now={now} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+export function KitchenTree({ kitchens }: { kitchens: TKitchenRow[] }) {
+  if (kitchens.length === 0) {
+    return <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-500">No Kitchens you can see yet.</p>;
+  }
+  const now = new Date();
+  return (
+    <ul className="space-y-2" aria-label="Kitchen tree">
+      {buildTree(kitchens).map((n) => (
+        <KitchenItem key={n.kitchen.id} node={n} now={now} />
+      ))}
+    </ul>
+  );
+}

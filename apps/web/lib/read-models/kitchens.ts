@@ -1,0 +1,103 @@
+// Read model of the Kitchen tree for the home page and GET /api/kitchens.
+// Moves to @galley/kitchens (as a repository) when the Kitchens issue lands.
+import { can, type AuthUser } from "@galley/auth";
+import type { Db, Prisma } from "@galley/db";
+import { z } from "zod";
+import { maskChannel } from "./mask";
+
+export const ZStaffMember = z.object({ id: z.string(), name: z.string(), email: z.string(), isOwner: z.boolean() });
+
+export const ZKitchenRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  parent: z.string().nullable(),
+  environment: z.string(),
+  environmentKind: z.enum(["development", "production"]),
+  branch: z.string(),
+  schema: z.string(),
+  description: z.string(),
+  isPrivate: z.boolean(),
+  isPersistent: z.boolean(),
+  status: z.string(),
+  staff: z.array(ZStaffMember),
+  lastActivityAt: z.date(),
+  createdAt: z.date(),
+});
+export type TKitchenRow = z.infer<typeof ZKitchenRow>;
+
+export const ZKitchenDetail = ZKitchenRow.extend({
+  children: z.array(z.string()),
+  alertChannel: z.string().nullable(),
+  createdBy: z.string().nullable(),
+});
+export type TKitchenDetail = z.infer<typeof ZKitchenDetail>;
+
+const SELECT = {
+  id: true,
+  name: true,
+  description: true,
+  branch: true,
+  schemaName: true,
+  isPrivate: true,
+  isPersistent: true,
+  status: true,
+  lastActivityAt: true,
+  createdAt: true,
+  parent: { select: { name: true } },
+  environment: { select: { name: true, kind: true } },
+  staff: {
+    select: { isOwner: true, user: { select: { id: true, name: true, email: true } } },
+    orderBy: [{ isOwner: "desc" }, { addedAt: "asc" }],
+  },
+} satisfies Prisma.KitchenSelect;
+
+type Selected = { staff: { isOwner: boolean; user: { id: string; name: string; email: string } }[]; isPrivate: boolean };
+
+function visibleTo(user: AuthUser, k: Selected): boolean {
+  return can(user, "view", { type: "kitchen", isPrivate: k.isPrivate, staffUserIds: k.staff.map((s) => s.user.id) });
+}
+
+function toRow(k: {
+  id: string; name: string; description: string; branch: string; schemaName: string; isPrivate: boolean; isPersistent: boolean;
+  status: string; lastActivityAt: Date; createdAt: Date; parent: { name: string } | null;
+  environment: { name: string; kind: "development" | "production" }; staff: Selected["staff"];
+}): TKitchenRow {
+  return {
+    id: k.id,
+    name: k.name,
+    parent: k.parent?.name ?? null,
+    environment: k.environment.name,
+    environmentKind: k.environment.kind,
+    branch: k.branch,
+    schema: k.schemaName,
+    description: k.description,
+    isPrivate: k.isPrivate,
+    isPersistent: k.isPersistent,
+    status: k.status,
+    staff: k.staff.map((s) => ({ ...s.user, isOwner: s.isOwner })),
+    lastActivityAt: k.lastActivityAt,
+    createdAt: k.createdAt,
+  };
+}
+
+/** Live Kitchens the user may see (private ones only for their staff and admins), by name. */
+export async function listKitchensForUser(db: Db, user: AuthUser): Promise<TKitchenRow[]> {
+  const rows = await db.kitchen.findMany({ where: { deletedAt: null }, select: SELECT, orderBy: { name: "asc" } });
+  return rows.filter((k) => visibleTo(user, k)).map(toRow);
+}
+
+/** One live Kitchen by name, or null when it does not exist or the user may not see it. */
+export async function findKitchenForUser(db: Db, user: AuthUser, name: string): Promise<TKitchenDetail | null> {
+  const k = await db.kitchen.findFirst({
+    where: { name, deletedAt: null },
+    select: { ...SELECT, alertChannel: true, createdById: true, children: { where: { deletedAt: null }, select: { name: true, isPrivate: true, staff: { select: { isOwner: true, user: { select: { id: true, name: true, email: true } } } } }, orderBy: { name: "asc" } } },
+  });
+  if (!k || !visibleTo(user, k)) return null;
+  const creator = k.createdById ? await db.user.findUnique({ where: { id: k.createdById }, select: { name: true } }) : null;
+  return {
+    ...toRow(k),
+    children: k.children.filter((c) => visibleTo(user, c)).map((c) => c.name),
+    alertChannel: maskChannel(k.alertChannel),
+    createdBy: creator?.name ?? null,
+  };
+}
