@@ -54,12 +54,39 @@ export function findSecretsMetadata(environmentId: string, client: Client) {
   });
 }
 
-export function findSealedSecrets(environmentId: string, client: Client) {
-  return client.vaultSecret.findMany({
-    where: { environmentId },
-    select: { name: true, version: true, ciphertext: true },
-    orderBy: { name: "asc" },
-  });
+export interface ReadAudit {
+  target: string;
+  runId: string;
+  nodeId: string | null;
+  requestId: string | null;
+}
+
+/**
+ * Reads an environment's sealed secrets and appends the `vault.read` audit row (with the names
+ * read) in ONE statement: both see the same snapshot and commit or fail together, in one round
+ * trip. `FROM a LEFT JOIN s` returns the audit row id even when there are no secrets.
+ */
+export async function readSealedSecretsAudited(
+  environmentId: string,
+  audit: ReadAudit,
+  client: Client,
+): Promise<{ auditId: bigint; secrets: { name: string; version: number; ciphertext: string }[] }> {
+  const rows = await client.$queryRaw<{ audit_id: bigint; name: string | null; version: number | null; ciphertext: string | null }[]>`
+    WITH s AS (
+      SELECT name, version, ciphertext FROM vault_secrets WHERE environment_id = ${environmentId}::uuid
+    ), a AS (
+      INSERT INTO audit_log (actor_id, action, target, details, request_id)
+      SELECT NULL, 'vault.read', ${audit.target},
+             jsonb_build_object('environmentId', ${environmentId}::text, 'runId', ${audit.runId}::text, 'nodeId', ${audit.nodeId}::text,
+                                'names', COALESCE(jsonb_agg(s.name ORDER BY s.name), '[]'::jsonb)),
+             ${audit.requestId}::text
+      FROM s
+      RETURNING id
+    )
+    SELECT a.id AS audit_id, s.name, s.version, s.ciphertext FROM a LEFT JOIN s ON true ORDER BY s.name`;
+  if (rows.length === 0) throw new Error("vault.read audit row was not written");
+  const secrets = rows.filter((r) => r.name !== null).map((r) => ({ name: r.name!, version: r.version!, ciphertext: r.ciphertext! }));
+  return { auditId: rows[0].audit_id, secrets };
 }
 
 export async function insertAudit(entry: AuditEntry, client: Client): Promise<void> {
