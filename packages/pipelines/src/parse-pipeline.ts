@@ -53,7 +53,8 @@ function reportIssue(issue: z.core.$ZodIssue, sink: ErrorSink): void {
     sink.at(path, `the file must be a mapping with at least name and nodes (${issue.message})`);
     return;
   }
-  sink.at(path, `${subject(path)} ${issue.message}`);
+  // Generic messages ("must be ...", "is required") read better with the field in front.
+  sink.at(path, /^(must|is)\b/.test(issue.message) ? `${subject(path)} ${issue.message}` : issue.message);
 }
 
 /** The words an error is about: `depends_on[0]` for `nodes[2].depends_on[0]`, `image` for `nodes[1].image`. */

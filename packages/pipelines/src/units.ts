@@ -29,7 +29,7 @@ export function parseDuration(value: unknown, field = "duration"): number {
 
 const MEMORY_UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 // Docker's convention: k/m/g are binary multiples; "mb", "mi" and "mib" are accepted as the same thing.
-const MEMORY_RE = /^(\d+(?:\.\d+)?)\s*([bkmgt])(?:i?b)?$/i;
+const MEMORY_RE = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:ib?|b)?|(b))$/i;
 
 /** Parses "256m", "1g", "512Mi", "2GB" to bytes (binary multiples). A unit is required. */
 export function parseMemory(value: unknown, field = "memory"): number {
@@ -44,7 +44,7 @@ export function parseMemory(value: unknown, field = "memory"): number {
       { field },
     );
   }
-  const bytes = Math.floor(Number(m[1]) * MEMORY_UNITS[m[2].toLowerCase()]);
+  const bytes = Math.floor(Number(m[1]) * MEMORY_UNITS[(m[2] ?? m[3]).toLowerCase()]);
   if (bytes <= 0) throw new AppError("invalid_input", `${field} must be more than 0 bytes (got ${JSON.stringify(value)})`, { field });
   return bytes;
 }

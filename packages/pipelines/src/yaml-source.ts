@@ -40,7 +40,7 @@ export function loadYaml(file: string, content: string): LoadedYaml {
   const locator = createLocator(doc, lineCounter, content);
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
-    const errors = problems.map((e) => ({ file, ...toPosition(lineCounter, e.pos[0]), message: firstLine(e.message) }));
+    const errors = problems.map((e) => ({ file, ...toPosition(lineCounter, errorOffset(e.code, e.message, e.pos[0], content)), message: firstLine(e.message) }));
     return { value: undefined, errors, locator };
   }
   try {
@@ -49,6 +49,25 @@ export function loadYaml(file: string, content: string): LoadedYaml {
     // toJS throws for alias bombs ("excessive alias count"); the text itself was valid YAML.
     return { value: undefined, errors: [{ file, message: firstLine((e as Error).message) }], locator };
   }
+}
+
+/**
+ * yaml reports an unclosed quote where the text ends; the line that opened it is the one to fix.
+ * Backslash-escaped double quotes and doubled single quotes inside the scalar are skipped.
+ */
+function errorOffset(code: string, message: string, offset: number, content: string): number {
+  if (code !== "MISSING_CHAR") return offset;
+  const quote = message.includes('"') ? '"' : message.includes("'") ? "'" : undefined;
+  if (!quote) return offset;
+  for (let i = content.lastIndexOf(quote, offset - 1); i >= 0; i = content.lastIndexOf(quote, i - 1)) {
+    if (quote === '"' && content[i - 1] === "\\") continue;
+    if (quote === "'" && (content[i - 1] === "'" || content[i + 1] === "'")) {
+      i--; // skip the pair
+      continue;
+    }
+    return i;
+  }
+  return offset;
 }
 
 function firstLine(message: string): string {
