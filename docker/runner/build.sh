@@ -46,6 +46,10 @@ hash_inputs() {
 }
 HASH=$(hash_inputs)
 
+# Parallel test files build at the same time: one builds, the others then find it up to date.
+exec 9>/tmp/galley-runner-build.lock
+flock -w 300 9
+
 current=$(docker image inspect "$IMAGE" --format '{{ index .Config.Labels "galley.content-hash" }}' 2>/dev/null || true)
 if [ "$current" = "$HASH" ] && [ "$FORCE" != "--force" ]; then
   echo "build.sh: $IMAGE is up to date (galley.content-hash=$HASH)"
@@ -95,6 +99,12 @@ tar --numeric-owner -cf - . | docker import \
   --change "LABEL galley.content-hash=$HASH" \
   --change "LABEL galley.runner.node=$("$NODE" --version)" \
   - "$IMAGE" >/dev/null
-docker tag "$IMAGE" "galley-runner:h-${HASH:0:12}"
+REPO=${IMAGE%:*}
+docker tag "$IMAGE" "$REPO:h-${HASH:0:12}"
+# Drop the content tags of earlier builds (an image still used by a container stays).
+for tag in $(docker images "$REPO" --format '{{.Tag}}' | grep '^h-' | grep -vx "h-${HASH:0:12}"); do
+  docker rmi "$REPO:$tag" >/dev/null 2>&1 || true
+done
+docker image prune -f --filter label=galley.content-hash >/dev/null 2>&1 || true # untagged earlier builds only
 size=$(docker image inspect "$IMAGE" --format '{{ .Size }}')
 echo "build.sh: built $IMAGE (galley.content-hash=$HASH, $((size / 1024 / 1024)) MiB)"

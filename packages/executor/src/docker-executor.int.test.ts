@@ -145,6 +145,14 @@ describe.skipIf(!engine.ok)("DockerExecutor", () => {
     expect(lines.filter((l) => l.stream === "stderr").map((l) => l.line)).toEqual(["e1", "e2"]);
   });
 
+  it("caps a flood of output with one truncation marker and keeps draining", async () => {
+    const capped = new DockerExecutor({ maxLogChars: 1_000_000 });
+    const { result, lines } = await runCapture(capped, testSpec({ command: ["sh", "-c", "yes $(printf '%0100d' 0) | head -c 20000000; echo done >&2"] }));
+    expect(result.status).toBe("succeeded");
+    expect(lines.reduce((n, l) => n + l.line.length + 1, 0)).toBeLessThan(1_100_000);
+    expect(lines.filter((l) => l.line.startsWith("[galley] log truncated"))).toHaveLength(1);
+  });
+
   it("refuses bad input as a failed result", async () => {
     const { result } = await runCapture(executor, testSpec({ files: [{ path: "../escape", content: "x" }] }));
     expect(result.status).toBe("failed");

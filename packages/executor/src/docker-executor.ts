@@ -20,6 +20,7 @@ export interface DockerExecutorOptions {
 /** After the container exits, how long the attach stream may take to deliver its last bytes. */
 const STREAM_DRAIN_MS = 2_000;
 const PING_TIMEOUT_MS = 3_000;
+const KILL_BACKSTOP_MS = 4_000;
 
 /** killOrphans elsewhere may remove our container mid-run: a 404 then means "gone", not "engine broken". */
 function ignoreGone(err: DockerError): null {
@@ -108,6 +109,8 @@ export class DockerExecutor implements Executor {
       if (stopReason) return;
       stopReason = reason;
       container.kill({ signal: "SIGKILL" }).catch(() => {}); // 409 when it already exited: fine
+      // Backstop for a kill the engine lost: removal ends the wait below too.
+      setTimeout(() => container.remove({ force: true, v: true }).catch(() => {}), KILL_BACKSTOP_MS).unref();
     };
     const onAbort = () => stop("cancel");
     io.signal?.addEventListener("abort", onAbort, { once: true });

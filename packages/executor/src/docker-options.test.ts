@@ -44,6 +44,8 @@ describe("containerOptions", () => {
     expect(() => containerOptions({ ...spec, memoryBytes: 1024 }, ws, "o.json")).toThrow(/at least 6 MiB/);
     expect(() => containerOptions({ ...spec, cpu: 0 }, ws, "o.json")).toThrow(/cpu/);
     expect(() => containerOptions({ ...spec, command: [] }, ws, "o.json")).toThrow(/command/);
+    expect(() => containerOptions({ ...spec, timeoutMs: 0 }, ws, "o.json")).toThrow(/timeout/);
+    expect(() => containerOptions({ ...spec, timeoutMs: 30 * 86_400_000 }, ws, "o.json")).toThrow(/timeout/);
   });
 
   it("names containers by attempt with only allowed characters", () => {

@@ -52,6 +52,18 @@ export function galleyEnv(dirs: { work: string; files: string }, outputsFile: st
   };
 }
 
+/** setTimeout fires at once for anything above 2^31 - 1 ms (24.8 days), so that is the ceiling. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Checks shared by both executors. */
+export function checkSpec(spec: NodeSpec): void {
+  checkEnv(spec.env);
+  if (!spec.command.length) throw new AppError("invalid_input", "command must not be empty", { field: "command" });
+  if (!(Number.isInteger(spec.timeoutMs) && spec.timeoutMs > 0 && spec.timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new AppError("invalid_input", `timeout must be a whole number of milliseconds between 1 and ${MAX_TIMEOUT_MS}, got ${spec.timeoutMs}`, { field: "timeoutMs" });
+  }
+}
+
 export function checkEnv(env: Record<string, string>): void {
   for (const [k, v] of Object.entries(env)) {
     if (!ENV_NAME.test(k)) throw new AppError("invalid_input", `environment variable name ${JSON.stringify(k)} is invalid`, { field: `env.${k}` });
@@ -71,8 +83,7 @@ export function containerName(spec: Pick<NodeSpec, "runId" | "nodeId" | "attempt
  * bind of the Docker socket: the only mounts are the node's own two dirs.
  */
 export function containerOptions(spec: NodeSpec, ws: Workspace, outputsFile: string): ContainerCreateOptions {
-  checkEnv(spec.env);
-  if (!spec.command.length) throw new AppError("invalid_input", "command must not be empty", { field: "command" });
+  checkSpec(spec);
   const limits = checkLimits(spec);
   const env = { ...spec.env, ...galleyEnv({ work: WORK_MOUNT, files: FILES_MOUNT }, outputsFile, spec) };
   return {

@@ -82,6 +82,14 @@ describe("LocalExecutor", () => {
     expect(runningState(Number(stdout))).toBe("gone");
   });
 
+  it("does not hang on a grandchild that left the group and keeps the pipes open", async () => {
+    const t0 = Date.now();
+    const { result, stdout } = await runCapture(executor, spec({ command: ["sh", "-c", "setsid sh -c 'echo $$; exec sleep 31' & sleep 0.2; exit 0"] }));
+    process.kill(Number(stdout.split("\n")[0]), "SIGKILL");
+    expect(result.status).toBe("succeeded");
+    expect(Date.now() - t0).toBeLessThan(4_000);
+  });
+
   it("redacts secrets in every form, in logs, outputs and errors", async () => {
     const secret = 'Can4ry"pa$$\\word-XyZ';
     const script = `

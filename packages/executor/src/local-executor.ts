@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { AppError, redactText } from "@galley/core";
-import { checkEnv, galleyEnv } from "./docker-options";
+import { checkSpec, galleyEnv } from "./docker-options";
 import { LocalRegistry, processStartTime } from "./local-registry";
 import { LogPump } from "./log-lines";
 import { classify, type StopReason } from "./result";
@@ -20,6 +20,8 @@ export interface LocalExecutorOptions {
 }
 
 const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+/** After the process exits, how long its pipes may stay open before we stop reading them. */
+const STREAM_DRAIN_MS = 2_000;
 
 /**
  * Runs a node as a plain child process: argv array (never a shell), its own process group,
@@ -43,8 +45,7 @@ export class LocalExecutor implements Executor {
     let ws: Workspace | undefined;
     try {
       const outputsFile = safeRelativePath(spec.outputsFile ?? DEFAULT_OUTPUTS_FILE, "outputsFile");
-      checkEnv(spec.env);
-      if (!spec.command.length) throw new AppError("invalid_input", "command must not be empty", { field: "command" });
+      checkSpec(spec);
       ws = await createWorkspace(this.tmpDir, spec.files);
       const env = { PATH: this.options.path ?? DEFAULT_PATH, ...spec.env, ...galleyEnv(ws, outputsFile, spec) };
       const child = spawn(spec.command[0], spec.command.slice(1), { cwd: ws.work, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -67,7 +68,11 @@ export class LocalExecutor implements Executor {
     });
     const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       // Like a container whose PID 1 ends: whatever it left in its group dies with it.
-      child.once("exit", () => killGroup(child.pid));
+      child.once("exit", () => {
+        killGroup(child.pid);
+        // A grandchild that left the group (setsid) may keep the pipes open: stop waiting for it.
+        setTimeout(() => (child.stdout?.destroy(), child.stderr?.destroy()), STREAM_DRAIN_MS).unref();
+      });
       child.once("close", (code, signal) => resolve({ code, signal }));
     });
     const spawnError = await spawned;
