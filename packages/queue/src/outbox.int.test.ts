@@ -159,6 +159,8 @@ describe("outbox", () => {
     const started = Date.now();
     await waitFor("NOTIFY dispatch", async () => (await state(jobId)) === "waiting", 2_000);
     expect(Date.now() - started).toBeLessThan(1_000);
+    stop.abort();
+    await expect(Promise.race([d.stopped.then(() => "stopped"), new Promise((r) => setTimeout(() => r("hung"), 3_000))])).resolves.toBe("stopped");
   });
 
   it("hands a job from one node's commit to the next node's start in a few ms (dispatchNow fast path)", async () => {

@@ -65,6 +65,17 @@ describe("vault use cases", () => {
     await expect(deleteSecret(deps, { environmentId: env, name: "API_TOKEN", actorId })).rejects.toMatchObject({ code: "not_found" });
   });
 
+  it("serialises concurrent writers of one name: versions 1..n, the last one opens", async () => {
+    const env = await seedEnvironment();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => setSecret(deps, { environmentId: env, name: "RACED", value: `v${i}`, actorId })),
+    );
+    expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const resolved = await resolveSecrets(deps, { environmentId: env, runId: randomUUID() });
+    const winner = results.findIndex((r) => r.version === 8);
+    expect(resolved.RACED).toBe(`v${winner}`);
+  });
+
   it("validates input before touching the database", async () => {
     const env = await seedEnvironment();
     await expect(setSecret(deps, { environmentId: env, name: "lower", value: "v", actorId })).rejects.toMatchObject({ code: "invalid_input", field: "name" });
