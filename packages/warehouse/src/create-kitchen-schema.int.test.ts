@@ -1,0 +1,149 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKitchenSchema } from "./create-kitchen-schema";
+import { dropSchema, listTables, schemaExists } from "./catalog";
+import { count, scratchWarehouse, seedParent, type ScratchWarehouse } from "./testing/scratch";
+
+let s: ScratchWarehouse;
+beforeAll(async () => {
+  s = await scratchWarehouse("kit");
+  await seedParent(s.wh, "dev");
+});
+afterAll(() => s.cleanup());
+
+describe("createKitchenSchema in one warehouse", () => {
+  it("view: zero-copy views marked as Galley views, showing the parent's live rows", async () => {
+    const r = await createKitchenSchema(s.wh, { schema: "k_view", parentSchema: "dev", policy: { default: "view" } });
+    expect(r.tables.map((t) => [t.table, t.mode])).toEqual([["big", "view"], ["orders", "view"], ["users", "view"]]);
+    const tables = await listTables(s.wh, "k_view");
+    expect(tables.find((t) => t.name === "orders")).toMatchObject({ kind: "view", viewOf: "dev.orders" });
+    const c = await s.wh.query<{ c: string }>(`SELECT obj_description('k_view.orders'::regclass, 'pg_class') AS c`);
+    expect(c.rows[0].c).toBe(`galley:view-of "dev"."orders"`);
+    expect(await count(s.wh, "k_view.orders")).toBe(1000);
+    await s.wh.query(`INSERT INTO dev.big VALUES (-1, 'new')`);
+    expect(await count(s.wh, "k_view.big")).toBe(10001);
+    await s.wh.query(`DELETE FROM dev.big WHERE id = -1`);
+  });
+
+  it("copy: an independent copy, unaffected by later parent changes", async () => {
+    const r = await createKitchenSchema(s.wh, { schema: "k_copy", parentSchema: "dev", policy: { default: "copy" } });
+    expect(r.tables.find((t) => t.table === "orders")).toEqual({ table: "orders", mode: "copy", rows: 1000 });
+    await s.wh.query(`UPDATE dev.orders SET total = 0 WHERE id <= 10; INSERT INTO dev.orders (user_id) VALUES (1)`);
+    expect(await count(s.wh, "k_copy.orders")).toBe(1000);
+    const z = await s.wh.query<{ n: string }>(`SELECT count(*) AS n FROM k_copy.orders WHERE total = 0`);
+    expect(Number(z.rows[0].n)).toBe(0);
+    expect((await listTables(s.wh, "k_copy", { exact: true })).find((t) => t.name === "orders")).toMatchObject({ kind: "table", rows: 1000 });
+    await s.wh.query(`DELETE FROM dev.orders WHERE id > 1000`);
+  });
+
+  it("sample: 10% of a 10,000-row table, or an exact row count", async () => {
+    const r = await createKitchenSchema(s.wh, {
+      schema: "k_sample",
+      parentSchema: "dev",
+      policy: { default: "sample", sample: { percent: 10 }, tables: { users: { mode: "sample", sample: { rows: 50 } } } },
+    });
+    const big = r.tables.find((t) => t.table === "big")!;
+    expect(big.rows).toBeGreaterThan(800);
+    expect(big.rows).toBeLessThan(1200);
+    expect(await count(s.wh, "k_sample.big")).toBe(big.rows);
+    expect(await count(s.wh, "k_sample.users")).toBe(50);
+  });
+
+  it("empty: same columns, no rows", async () => {
+    await createKitchenSchema(s.wh, { schema: "k_empty", parentSchema: "dev", policy: { default: "empty" } });
+    expect(await count(s.wh, "k_empty.users")).toBe(0);
+    const cols = await s.wh.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'k_empty' AND table_name = 'users' ORDER BY ordinal_position`,
+    );
+    expect(cols.rows.map((c) => c.column_name)).toEqual(["id", "email", "name", "ssn", "phone", "uid", "born"]);
+  });
+
+  it("masks the data: hash, null, fixed and fake; fake keys still join; a masked table is never a view", async () => {
+    const r = await createKitchenSchema(s.wh, {
+      schema: "k_mask",
+      parentSchema: "dev",
+      policy: {
+        default: "view",
+        masks: {
+          users: { id: { kind: "fake" }, email: { kind: "fake" }, name: { kind: "hash" }, ssn: { kind: "fixed", value: "XXX-XX-XXXX" }, phone: { kind: "null" }, uid: { kind: "fake" } },
+          orders: { user_id: { kind: "fake" } },
+        },
+      },
+    });
+    expect(r.tables.map((t) => [t.table, t.mode])).toEqual([["big", "view"], ["orders", "copy"], ["users", "copy"]]);
+    const raw = await s.wh.query<Record<string, string>>(`SELECT id, email, name, uid FROM dev.users ORDER BY id`);
+    const masked = await s.wh.query<Record<string, string>>(`SELECT id, email, name, ssn, phone, uid FROM k_mask.users`);
+    expect(masked.rows).toHaveLength(200);
+    const emails = new Set(raw.rows.map((u) => u.email));
+    for (const m of masked.rows) {
+      expect(emails.has(m.email)).toBe(false);
+      expect(m.email).toMatch(/^[a-z]+\d+@[a-z]+\.[a-z]+$/);
+      expect(m.ssn).toBe("XXX-XX-XXXX");
+      expect(m.phone).toBeNull();
+    }
+    const hashes = new Set(raw.rows.map((u) => createHash("sha256").update(u.name).digest("hex")));
+    expect(masked.rows.every((m) => hashes.has(m.name))).toBe(true);
+    // Deterministic: the 200 users share 150 distinct emails, and so do their fakes.
+    expect(new Set(masked.rows.map((m) => m.email)).size).toBe(150);
+    expect(new Set(masked.rows.map((m) => m.email.length))).toEqual(new Set(raw.rows.map((u) => u.email.length)));
+    // Types kept: fake integers stay integers, fake uuids stay uuids.
+    const types = await s.wh.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'k_mask' AND table_name = 'users'`,
+    );
+    expect(Object.fromEntries(types.rows.map((t) => [t.column_name, t.data_type]))).toMatchObject({ id: "integer", uid: "uuid", name: "text", ssn: "character" });
+    expect(masked.rows.some((m) => raw.rows.some((u) => u.uid === m.uid))).toBe(false);
+    const joined = async (sch: string) =>
+      Number((await s.wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${sch}.orders o JOIN ${sch}.users u ON u.id = o.user_id`)).rows[0].n);
+    expect(await joined("k_mask")).toBe(await joined("dev"));
+    const sameIds = await s.wh.query<{ n: string }>(`SELECT count(*) AS n FROM k_mask.users m JOIN dev.users d ON d.id = m.id`);
+    expect(Number(sameIds.rows[0].n)).toBeLessThan(20);
+  });
+
+  it("salts masks when asked, so the same value masks differently per salt", async () => {
+    const policy = { default: "copy" as const, masks: { users: { email: { kind: "hash" as const } } } };
+    await createKitchenSchema(s.wh, { schema: "k_salt", parentSchema: "dev", policy, maskSalt: "pepper" });
+    const r = await s.wh.query<{ email: string; raw: string }>(`SELECT m.email, d.email AS raw FROM k_salt.users m JOIN dev.users d USING (id) LIMIT 1`);
+    expect(r.rows[0].email).toBe(createHash("sha256").update(`pepper${r.rows[0].raw}`).digest("hex"));
+  });
+
+  it("a failure mid-creation leaves no schema behind", async () => {
+    await s.wh.query(`CREATE VIEW dev.m_broken AS SELECT 1 / (id - id) AS boom FROM dev.big`);
+    try {
+      const err = await createKitchenSchema(s.wh, { schema: "k_fail", parentSchema: "dev", policy: { default: "copy" } }).catch((e) => e);
+      expect(err).toMatchObject({ code: "invalid_input", field: "tables.m_broken" });
+      expect(err.message).toMatch(/m_broken.*division by zero/);
+      expect(await schemaExists(s.wh, "k_fail")).toBe(false);
+    } finally {
+      await s.wh.query(`DROP VIEW dev.m_broken`);
+    }
+  });
+
+  it("refuses an existing schema, a missing parent and a mask on a missing column", async () => {
+    await expect(createKitchenSchema(s.wh, { schema: "k_view", parentSchema: "dev", policy: { default: "view" } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(createKitchenSchema(s.wh, { schema: "k_x", parentSchema: "nope", policy: { default: "view" } })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      createKitchenSchema(s.wh, { schema: "k_x", parentSchema: "dev", policy: { default: "view", masks: { users: { mail: { kind: "null" } } } } }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+    expect(await schemaExists(s.wh, "k_x")).toBe(false);
+  });
+
+  it("quotes identifiers with quotes, dots and semicolons in them; names are never interpolated raw", async () => {
+    await s.wh.query(`CREATE SCHEMA victim; CREATE TABLE victim.t (a int)`);
+    await s.wh.query(`CREATE SCHEMA "we""ird.Parent"; CREATE TABLE "we""ird.Parent"."Or""der s" ("E""mail" text, n int); INSERT INTO "we""ird.Parent"."Or""der s" VALUES ('a@b.c', 1), ('d@e.f', 2)`);
+    const evil = `k"; DROP SCHEMA victim CASCADE; --`;
+    const r = await createKitchenSchema(s.wh, {
+      schema: evil,
+      parentSchema: `we"ird.Parent`,
+      policy: { default: "view", tables: {}, masks: { [`Or"der s`]: { [`E"mail`]: { kind: "fixed", value: `'); DROP SCHEMA victim CASCADE; --` } } } },
+    });
+    expect(r.tables).toEqual([{ table: `Or"der s`, mode: "copy", rows: 2, note: expect.any(String) }]);
+    const v = await s.wh.query<{ e: string }>(`SELECT "E""mail" AS e FROM "k""; DROP SCHEMA victim CASCADE; --"."Or""der s"`);
+    expect(v.rows.map((x) => x.e)).toEqual([`'); DROP SCHEMA victim CASCADE; --`, `'); DROP SCHEMA victim CASCADE; --`]);
+    const view = await createKitchenSchema(s.wh, { schema: `view"of'it`, parentSchema: `we"ird.Parent`, policy: { default: "view" } });
+    expect(view.tables[0].mode).toBe("view");
+    expect(await listTables(s.wh, `view"of'it`)).toEqual([{ name: `Or"der s`, kind: "view", viewOf: `we"ird.Parent.Or"der s` }]);
+    expect(await dropSchema(s.wh, evil)).toEqual({ dropped: true, droppedDependents: [] });
+    expect(await dropSchema(s.wh, evil)).toEqual({ dropped: false, droppedDependents: [] });
+    expect(await schemaExists(s.wh, "victim")).toBe(true);
+  });
+});

@@ -1,0 +1,24 @@
+export { openWarehouse, connFromUrl, type Warehouse, type WarehouseConn, type OpenWarehouseOptions, type Tx, type QueryResult } from "./warehouse";
+export type { Capabilities } from "./select-builder";
+export {
+  ZDataPolicy,
+  ZDataMode,
+  ZSample,
+  ZMask,
+  parseDataPolicy,
+  planTables,
+  DEFAULT_SAMPLE,
+  type TDataPolicy,
+  type TDataMode,
+  type TSample,
+  type TMask,
+  type TablePlan,
+} from "./data-policy";
+export { createKitchenSchema, type CreateKitchenSchemaInput, type KitchenSchemaReport, type KitchenTableReport } from "./create-kitchen-schema";
+export { syncKitchenViews } from "./sync-kitchen-views";
+export { dropSchema, schemaExists, listTables, type TableInfo, type DropSchemaResult } from "./catalog";
+export { withDependentViewsPreserved, type ViewsReport } from "./view-binding";
+export { prepareWrite, type PrepareWriteReport } from "./prepare-write";
+export { runSql, metric, type RunSqlInput, type RunSqlResult } from "./run-sql";
+export { ensureKitchenRole, dropKitchenRole, kitchenRoleName } from "./roles";
+export { analyzeScript, type ScriptAnalysis, type WriteTarget, type WriteKind } from "./sql-targets";

@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import { qualified, quoteIdent } from "@galley/core";
+import { parseViewMarker } from "./catalog";
+import { analyzeScript, type ScriptAnalysis, type WriteTarget } from "./sql-targets";
+import { captureDependentViews, dropCapturedViews, restoreCapturedViews, type ViewsReport } from "./view-binding";
+import { asPg, type PgTx, type Warehouse } from "./warehouse";
+
+// Copy on first write: a Kitchen starts with views of its parent's tables (zero copy). The first
+// time its SQL writes one of them, the view becomes a real table holding the parent's rows, so
+// the write lands in the Kitchen and never reaches the parent (a plain view is auto-updatable:
+// an INSERT into it would write the PARENT's table). Storage grows only with what changes.
+
+export interface PrepareWriteReport {
+  /** Galley views turned into tables holding the parent's rows. */
+  materialised: string[];
+  /** Galley views turned into empty tables because the SQL drops them before anything reads them. */
+  emptied: string[];
+  /** Galley views the SQL replaces or drops as views: no longer treated as Galley views. */
+  unmarked: string[];
+  views: ViewsReport;
+}
+
+const UNMARK_KINDS = new Set(["drop-view", "replace-view", "create-view"]);
+
+/** Target names (unqualified or qualified with `schema`) in order of first write. */
+export function targetsIn(schema: string, analysis: ScriptAnalysis): WriteTarget[] {
+  const first = new Map<string, WriteTarget>();
+  for (const t of analysis.targets) {
+    if ((t.schema === undefined || t.schema === schema) && !first.has(t.name)) first.set(t.name, t);
+  }
+  return [...first.values()];
+}
+
+/** Which of the SQL's targets in `schema` are still Galley views. */
+export async function galleyViewTargets(tx: PgTx, schema: string, analysis: ScriptAnalysis): Promise<WriteTarget[]> {
+  const targets = targetsIn(schema, analysis);
+  if (!targets.length) return [];
+  const r = await tx.query<{ name: string; comment: string | null }>(
+    `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'v' AND c.relname = ANY($2::text[])`,
+    [schema, targets.map((t) => t.name)],
+  );
+  const galley = new Set(r.rows.filter((x) => parseViewMarker(x.comment)).map((x) => x.name));
+  return targets.filter((t) => galley.has(t.name));
+}
+
+async function materialise(tx: PgTx, schema: string, name: string, withData: boolean, report: PrepareWriteReport): Promise<void> {
+  // Views of this view (the Kitchen's own, or a child Kitchen's) would block DROP VIEW.
+  const dependents = await captureDependentViews(tx, schema, { tables: [name], includeSameSchema: true });
+  await dropCapturedViews(tx, dependents);
+  const owner = await tx.query<{ owner: string }>(
+    `SELECT pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+    [schema, name],
+  );
+  const tmp = `galley_mat_${randomBytes(6).toString("hex")}`;
+  // LIMIT 0 rather than WITH NO DATA: Redshift understands it too.
+  await tx.query(`CREATE TABLE ${qualified(schema, tmp)} AS SELECT * FROM ${qualified(schema, name)}${withData ? "" : " LIMIT 0"}`);
+  await tx.query(`DROP VIEW ${qualified(schema, name)}`);
+  await tx.query(`ALTER TABLE ${qualified(schema, tmp)} RENAME TO ${quoteIdent(name)}`);
+  await tx.query(`ALTER TABLE ${qualified(schema, name)} OWNER TO ${quoteIdent(owner.rows[0].owner)}`);
+  const restored = await restoreCapturedViews(tx, dependents);
+  report.views.recreated.push(...restored.recreated);
+  report.views.lost.push(...restored.lost);
+  (withData ? report.materialised : report.emptied).push(name);
+}
+
+/** Transaction-level form used by runSql (inside its view preservation). */
+export async function prepareWriteIn(tx: PgTx, schema: string, analysis: ScriptAnalysis): Promise<PrepareWriteReport> {
+  const report: PrepareWriteReport = { materialised: [], emptied: [], unmarked: [], views: { recreated: [], lost: [] } };
+  for (const t of await galleyViewTargets(tx, schema, analysis)) {
+    if (UNMARK_KINDS.has(t.kind)) {
+      await tx.query(`COMMENT ON VIEW ${qualified(schema, t.name)} IS NULL`);
+      report.unmarked.push(t.name);
+    } else {
+      // `DROP TABLE x; CREATE TABLE x AS ...` with nothing reading x first: the rows would be thrown away.
+      const withData = !(t.kind === "drop-table" && !t.mentionedBefore);
+      await materialise(tx, schema, t.name, withData, report);
+    }
+  }
+  return report;
+}
+
+/**
+ * Finds the tables `sqlText` writes in `schema` and turns those that are still Galley views
+ * into real tables, in one transaction.
+ */
+export async function prepareWrite(wh: Warehouse, schema: string, sqlText: string): Promise<PrepareWriteReport> {
+  quoteIdent(schema);
+  const analysis = analyzeScript(sqlText);
+  return asPg(wh).transaction((tx) => prepareWriteIn(tx, schema, analysis));
+}

@@ -1,0 +1,104 @@
+import { createHash } from "node:crypto";
+import { AppError, qualified, quoteIdent } from "@galley/core";
+import { asPg, type Tx, type Warehouse } from "./warehouse";
+
+// One NOLOGIN role per Kitchen, owning the Kitchen's schema, with read access to the parent's.
+// runSql switches to it (SET LOCAL ROLE) for the user's SQL, so a SQL node cannot write
+// another Kitchen's schema by mistake. It is a guard against mistakes, not against hostile SQL:
+// the session user is Galley's, and SQL can RESET ROLE. PostgreSQL only.
+
+const PREFIX = "galley_k_";
+
+/** Role name for a Kitchen schema; long names are shortened with a hash to fit 63 bytes. */
+export function kitchenRoleName(schema: string): string {
+  const name = PREFIX + schema;
+  if (Buffer.byteLength(name, "utf8") <= 63) return name;
+  const hash = createHash("sha256").update(schema).digest("hex").slice(0, 12);
+  let head = schema;
+  while (Buffer.byteLength(`${PREFIX}${head}_${hash}`, "utf8") > 63) head = head.slice(0, -1);
+  return `${PREFIX}${head}_${hash}`;
+}
+
+/** The Kitchen role that owns `schema`, if there is one. */
+export async function kitchenRoleOf(tx: Tx, schema: string): Promise<string | undefined> {
+  const role = kitchenRoleName(schema);
+  const r = await tx.query(`SELECT 1 FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname = $1 AND r.rolname = $2`, [schema, role]);
+  return r.rowCount ? role : undefined;
+}
+
+const ALTER_BY_KIND: Record<string, string> = { r: "TABLE", p: "TABLE", f: "FOREIGN TABLE", v: "VIEW", m: "MATERIALIZED VIEW", S: "SEQUENCE" };
+
+/** Creates (if needed) the Kitchen's role and hands it the schema and everything in it. */
+export async function grantKitchenRole(tx: Tx, schema: string, opts: { parentSchema?: string }): Promise<string> {
+  const role = kitchenRoleName(schema);
+  const r = quoteIdent(role);
+  const exists = await tx.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
+  if (!exists.rowCount) {
+    await tx.query("SAVEPOINT galley_role");
+    try {
+      await tx.query(`CREATE ROLE ${r} NOLOGIN`);
+      await tx.query("RELEASE SAVEPOINT galley_role");
+    } catch (e) {
+      // Another session created it between our check and CREATE ROLE.
+      if ((e as { code?: string }).code !== "42710") throw e;
+      await tx.query("ROLLBACK TO SAVEPOINT galley_role");
+    }
+  }
+  const su = await tx.query<{ rolsuper: boolean }>(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
+  // A non-superuser Galley user must be a member to SET ROLE, change owners and drop views.
+  if (!su.rows[0]?.rolsuper) await tx.query(`GRANT ${r} TO CURRENT_USER`);
+  await tx.query(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${r}`);
+  await tx.query(`REVOKE ALL ON SCHEMA ${quoteIdent(schema)} FROM PUBLIC`);
+  const rels = await tx.query<{ name: string; relkind: string }>(
+    `SELECT c.relname AS name, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> $2
+        AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))`,
+    [schema, role],
+  );
+  if (rels.rowCount) {
+    await tx.query(rels.rows.map((x) => `ALTER ${ALTER_BY_KIND[x.relkind]} ${qualified(schema, x.name)} OWNER TO ${r};`).join("\n"));
+  }
+  if (opts.parentSchema) await grantParentRead(tx, opts.parentSchema, r);
+  return role;
+}
+
+async function grantParentRead(tx: Tx, parentSchema: string, r: string): Promise<void> {
+  const p = quoteIdent(parentSchema);
+  const owner = await tx.query<{ owner: string }>(`SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1`, [parentSchema]);
+  if (!owner.rowCount) throw new AppError("not_found", `parent schema "${parentSchema}" does not exist`, { field: "parentSchema" });
+  await tx.query(`GRANT USAGE ON SCHEMA ${p} TO ${r}`);
+  await tx.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${p} TO ${r}`);
+  // Tables the parent creates later (a pipeline rebuilding a table) must stay readable through the child's views.
+  const creators = new Set([owner.rows[0].owner]);
+  const me = await tx.query<{ u: string }>(`SELECT current_user AS u`);
+  creators.add(me.rows[0].u);
+  for (const c of creators) {
+    await tx.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(c)} IN SCHEMA ${p} GRANT SELECT ON TABLES TO ${r}`);
+  }
+}
+
+/** Creates the Kitchen's role, makes it own the schema, and lets it read the parent schema. Idempotent. */
+export async function ensureKitchenRole(wh: Warehouse, schema: string, opts: { parentSchema?: string } = {}): Promise<string> {
+  return asPg(wh).transaction((tx) => grantKitchenRole(tx, schema, opts));
+}
+
+/**
+ * Drops the Kitchen's role after its schema is gone. Roles are cluster-wide: if the role still
+ * owns or is granted something in another database of the cluster, it is kept and reported.
+ */
+export async function dropKitchenRole(wh: Warehouse, schema: string): Promise<{ dropped: boolean; reason?: string }> {
+  const role = kitchenRoleName(schema);
+  return asPg(wh).transaction(async (tx) => {
+    const exists = await tx.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
+    if (!exists.rowCount) return { dropped: false };
+    await tx.query(`DROP OWNED BY ${quoteIdent(role)}`);
+    await tx.query("SAVEPOINT galley_drop_role");
+    try {
+      await tx.query(`DROP ROLE ${quoteIdent(role)}`);
+      return { dropped: true };
+    } catch (e) {
+      await tx.query("ROLLBACK TO SAVEPOINT galley_drop_role");
+      return { dropped: false, reason: (e as Error).message };
+    }
+  });
+}

@@ -1,0 +1,160 @@
+import { AppError, quoteIdent } from "@galley/core";
+import type pg from "pg";
+import { galleyViewTargets, prepareWriteIn, targetsIn } from "./prepare-write";
+import { kitchenRoleOf } from "./roles";
+import { sqlError } from "./sql-errors";
+import { analyzeScript, STRUCTURAL_KINDS, type ScriptAnalysis } from "./sql-targets";
+import { lineOfPosition } from "./sql-tokenize";
+import { preserveViewsIn, type ViewsReport } from "./view-binding";
+import { asPg, isConnectionError, PgTx, type PgWarehouse, type Warehouse } from "./warehouse";
+
+export interface RunSqlInput {
+  /** The Kitchen's schema: first on the search_path, so unqualified CREATE TABLE lands there. */
+  schema: string;
+  sql: string;
+  /** statement_timeout for each statement; the whole script is cancelled after timeoutMs + 2 s. */
+  timeoutMs: number;
+  onNotice?: (message: string) => void;
+  /** Where the SQL came from (e.g. `pipelines/profit/orders.sql`), for errors' `file:line`. */
+  source?: string;
+}
+
+export interface RunSqlResult {
+  statements: number;
+  /** Per statement: rows affected or returned, null for statements without a count (DDL). */
+  rowCounts: (number | null)[];
+  ms: number;
+  /** Views turned into tables by copy on first write. */
+  materialised: string[];
+  /** Other schemas' views rebound after the SQL restructured what they show. */
+  views: ViewsReport;
+}
+
+const GRACE_MS = 2000;
+
+function rejectTransactionControl(sql: string, analysis: ScriptAnalysis, source?: string): void {
+  const tc = analysis.transactionControl[0];
+  if (!tc) return;
+  const { line } = lineOfPosition(sql, tc.position);
+  throw new AppError("invalid_input", `${tc.keyword} is not allowed in a SQL node (line ${line}): Galley runs each node in one transaction and commits it when the node succeeds`, {
+    field: `${source ?? "sql"}:${line}`,
+  });
+}
+
+/** Relations whose dependents must be moved aside before the SQL runs (undefined = all of the schema). */
+async function tablesToUnbind(tx: PgTx, schema: string, analysis: ScriptAnalysis): Promise<string[] | undefined> {
+  if (analysis.dynamic) return undefined;
+  const structural = targetsIn(schema, analysis).filter((t) => STRUCTURAL_KINDS.has(t.kind)).map((t) => t.name);
+  const views = (await galleyViewTargets(tx, schema, analysis)).map((t) => t.name);
+  return [...new Set([...structural, ...views])];
+}
+
+async function execute(client: pg.PoolClient, input: RunSqlInput): Promise<pg.QueryResult[]> {
+  const listener = (msg: { message?: string }) => input.onNotice?.(msg.message ?? String(msg));
+  client.on("notice", listener);
+  try {
+    const res = (await client.query(input.sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(res) ? res : [res];
+  } catch (e) {
+    throw sqlError(e, { sql: input.sql, source: input.source, timeoutMs: input.timeoutMs });
+  } finally {
+    client.off("notice", listener);
+  }
+}
+
+/**
+ * Runs a SQL node's text in a Kitchen's schema, in ONE transaction: copy on first write for the
+ * tables it writes, other Kitchens' views kept bound by name, the Kitchen's role (if any) for
+ * the user's statements, and errors mapped to AppError with the line in the SQL text.
+ */
+export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlResult> {
+  const t0 = performance.now();
+  quoteIdent(input.schema);
+  const analysis = analyzeScript(input.sql);
+  rejectTransactionControl(input.sql, analysis, input.source);
+  if (analysis.statements === 0) return { statements: 0, rowCounts: [], ms: 0, materialised: [], views: { recreated: [], lost: [] } };
+  const pgw = asPg(wh);
+  return pgw.withClient(async (client) => {
+    const watchdog = startWatchdog(pgw, client, input.timeoutMs + GRACE_MS);
+    const tx = new PgTx(client);
+    await client.query("BEGIN");
+    try {
+      await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(input.timeoutMs)))]);
+      const role = await kitchenRoleOf(tx, input.schema);
+      const dropTables = await tablesToUnbind(tx, input.schema, analysis);
+      const { result, views } = await preserveViewsIn(
+        tx,
+        input.schema,
+        async () => {
+          const prep = await prepareWriteIn(tx, input.schema, analysis);
+          await tx.query(`SELECT set_config('search_path', $1, true)`, [`${quoteIdent(input.schema)}, public`]);
+          if (role) await tx.query(`SET LOCAL ROLE ${quoteIdent(role)}`);
+          const results = await execute(client, input);
+          if (role) await tx.query(`RESET ROLE`);
+          return { prep, results };
+        },
+        { dropTables },
+      );
+      await client.query("COMMIT");
+      return {
+        statements: analysis.statements,
+        rowCounts: result.results.map((r) => (r.rowCount === null || r.rowCount === undefined ? null : r.rowCount)),
+        ms: Math.round(performance.now() - t0),
+        materialised: [...result.prep.materialised, ...result.prep.emptied],
+        views: { recreated: [...result.prep.views.recreated, ...views.recreated], lost: [...result.prep.views.lost, ...views.lost] },
+      };
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      if (isConnectionError(e)) throw e;
+      throw sqlError(e, { timeoutMs: input.timeoutMs, source: input.source });
+    } finally {
+      clearTimeout(watchdog);
+    }
+  });
+}
+
+/** statement_timeout can be changed by the SQL itself; this cancel from another connection cannot. */
+function startWatchdog(pgw: PgWarehouse, client: pg.PoolClient, ms: number): NodeJS.Timeout {
+  const pid = (client as unknown as { processID?: number }).processID;
+  const timer = setTimeout(() => {
+    if (pid) pgw.query(`SELECT pg_cancel_backend($1)`, [pid]).catch(() => {});
+  }, ms);
+  timer.unref();
+  return timer;
+}
+
+/**
+ * Runs a scalar query (a data test's metric) read-only in a Kitchen's schema and returns its
+ * single value as a number.
+ */
+export async function metric(wh: Warehouse, input: { schema: string; sql: string; timeoutMs?: number; source?: string }): Promise<number> {
+  quoteIdent(input.schema);
+  const analysis = analyzeScript(input.sql);
+  if (analysis.statements !== 1) {
+    throw new AppError("invalid_input", `a metric must be exactly one SQL query (got ${analysis.statements} statements)`, { field: input.source });
+  }
+  const timeoutMs = input.timeoutMs ?? 30_000;
+  const pgw = asPg(wh);
+  return pgw.transaction(async (tx) => {
+    await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+    const role = await kitchenRoleOf(tx, input.schema);
+    await tx.query(`SELECT set_config('search_path', $1, true)`, [`${quoteIdent(input.schema)}, public`]);
+    if (role) await tx.query(`SET LOCAL ROLE ${quoteIdent(role)}`);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = (await tx.client.query(input.sql)).rows;
+    } catch (e) {
+      throw sqlError(e, { sql: input.sql, source: input.source, timeoutMs });
+    }
+    return toNumber(rows, input.source);
+  }, "BEGIN READ ONLY");
+}
+
+function toNumber(rows: Record<string, unknown>[], source?: string): number {
+  if (rows.length === 0) throw new AppError("invalid_input", "metric query returned no rows; it must return one number", { field: source });
+  const v = Object.values(rows[0])[0];
+  if (v === null || v === undefined) throw new AppError("invalid_input", "metric query returned NULL; it must return one number (use coalesce)", { field: source });
+  const n = typeof v === "number" ? v : typeof v === "string" || typeof v === "bigint" ? Number(v) : Number.NaN;
+  if (!Number.isFinite(n)) throw new AppError("invalid_input", `metric query returned ${JSON.stringify(String(v)).slice(0, 60)}, not a number`, { field: source });
+  return n;
+}

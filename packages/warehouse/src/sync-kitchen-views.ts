@@ -1,0 +1,24 @@
+import { AppError, quoteIdent } from "@galley/core";
+import { listRelations, schemaExists } from "./catalog";
+import { createViewSql } from "./create-kitchen-schema";
+import { parseDataPolicy, planTables, type TDataPolicy } from "./data-policy";
+import { asPg, type Warehouse } from "./warehouse";
+
+/**
+ * Gives a Kitchen views of parent relations it does not have yet: tables the parent created
+ * after the Kitchen, or views reported lost and whose table is back. Only relations the policy
+ * plans as views; existing relations in the Kitchen (its own tables) are never touched.
+ */
+export async function syncKitchenViews(wh: Warehouse, input: { schema: string; parentSchema: string; policy: TDataPolicy }): Promise<{ created: string[] }> {
+  const policy = parseDataPolicy(input.policy);
+  quoteIdent(input.schema);
+  const caps = await wh.capabilities();
+  return asPg(wh).transaction(async (tx) => {
+    if (!(await schemaExists(tx, input.schema))) throw new AppError("not_found", `schema "${input.schema}" does not exist`, { field: "schema" });
+    const parent = await listRelations(tx, input.parentSchema);
+    const own = new Set((await listRelations(tx, input.schema)).map((r) => r.name));
+    const missing = planTables(policy, parent).filter((p) => p.mode === "view" && !own.has(p.table));
+    if (missing.length) await tx.query(missing.map((p) => createViewSql(input.schema, input.parentSchema, p.table, caps)).join("\n"));
+    return { created: missing.map((p) => p.table) };
+  });
+}

@@ -1,0 +1,44 @@
+import { createScratchDatabase } from "@galley/db/testing";
+import { connFromUrl, openWarehouse, type Warehouse } from "../warehouse";
+
+export interface ScratchWarehouse {
+  wh: Warehouse;
+  name: string;
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+/** An empty database of its own, opened as a Warehouse (tests only). */
+export async function scratchWarehouse(prefix = "wh"): Promise<ScratchWarehouse> {
+  const db = await createScratchDatabase(prefix);
+  const wh = openWarehouse(connFromUrl(db.url));
+  return {
+    wh,
+    name: db.name,
+    url: db.url,
+    cleanup: async () => {
+      await wh.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A parent schema with orders (1000), users (200, with duplicates for determinism checks) and big (10,000). */
+export async function seedParent(wh: Warehouse, schema = "dev"): Promise<void> {
+  await wh.query(`
+    CREATE SCHEMA ${schema};
+    CREATE TABLE ${schema}.users (id integer PRIMARY KEY, email text, name varchar(40), ssn character(11), phone text, uid uuid, born date);
+    INSERT INTO ${schema}.users
+      SELECT g, 'user' || (g % 150) || '@example.com', 'Name ' || g, lpad(g::text, 3, '0') || '-12-3456', NULL, md5(g::text)::uuid, date '1990-01-01' + g
+        FROM generate_series(1, 200) g;
+    CREATE TABLE ${schema}.orders (id serial PRIMARY KEY, user_id integer NOT NULL, total numeric(10,2) DEFAULT 0);
+    INSERT INTO ${schema}.orders (user_id, total) SELECT 1 + g % 200, g * 1.5 FROM generate_series(1, 1000) g;
+    CREATE TABLE ${schema}.big (id bigint, v text);
+    INSERT INTO ${schema}.big SELECT g, 'v' || g FROM generate_series(1, 10000) g;
+  `);
+}
+
+export async function count(wh: Warehouse, relation: string): Promise<number> {
+  const r = await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${relation}`);
+  return Number(r.rows[0].n);
+}
