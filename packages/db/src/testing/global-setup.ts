@@ -2,22 +2,36 @@ import pg from "pg";
 import { migrate, MIGRATIONS_DIR } from "../migrate";
 import { adminUrl, TEMPLATE_DB, withDatabase } from "./urls";
 
-/** Migrates the template database once per test run; each test file clones it (fast). */
+const LOCK = 727_271_002;
+
+/**
+ * Builds the migrated template database once (per migrations hash); each test file clones it.
+ * Built under a new name and renamed, under an advisory lock, so concurrent runs never see a
+ * half-migrated template.
+ */
 export default async function setup() {
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [TEMPLATE_DB]);
-    await admin.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}"`);
-    await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
-    // Leftovers of killed test runs.
-    const { rows } = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'galley_t\\_%' AND datname <> $1`,
-      [TEMPLATE_DB],
-    );
-    for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => {});
+    await admin.query("SELECT pg_advisory_lock($1)", [LOCK]);
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [TEMPLATE_DB]);
+    if (!exists.rowCount) {
+      const building = `${TEMPLATE_DB}_building`;
+      await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${building}"`);
+      await migrate(withDatabase(adminUrl(), building), MIGRATIONS_DIR);
+      await admin.query(`ALTER DATABASE "${building}" RENAME TO "${TEMPLATE_DB}"`);
+      // Older templates are no longer needed.
+      const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'galley\\_t\\_tpl\\_%' AND datname <> $1`, [TEMPLATE_DB]);
+      for (const r of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}"`).catch(() => {});
+    }
+    if (process.env.CI === "true") {
+      // Leftovers of killed runs; only in CI, where no other run shares the server.
+      const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'galley\\_t\\_%' AND datname NOT LIKE 'galley\\_t\\_tpl\\_%'`);
+      for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => {});
+    }
   } finally {
+    await admin.query("SELECT pg_advisory_unlock($1)", [LOCK]).catch(() => {});
     await admin.end();
   }
-  await migrate(withDatabase(adminUrl(), TEMPLATE_DB), MIGRATIONS_DIR);
 }
