@@ -1,25 +1,10 @@
 import Link from "next/link";
 import { timeAgo } from "@/lib/format";
+import { buildTree, type TreeNode } from "@/lib/kitchen-tree";
 import type { TKitchenRow } from "@/lib/read-models/kitchens";
 import { EnvironmentBadge, Tag } from "./badges";
 
-interface Node {
-  kitchen: TKitchenRow;
-  children: Node[];
-}
-
-/** Parent links → forest. A Kitchen whose parent the viewer cannot see becomes a root. */
-export function buildTree(rows: TKitchenRow[]): Node[] {
-  const nodes = new Map(rows.map((k) => [k.name, { kitchen: k, children: [] as Node[] }]));
-  const roots: Node[] = [];
-  for (const node of nodes.values()) {
-    const parent = node.kitchen.parent ? nodes.get(node.kitchen.parent) : undefined;
-    (parent ? parent.children : roots).push(node);
-  }
-  return roots;
-}
-
-function KitchenItem({ node, now }: { node: Node; now: Date }) {
+function KitchenItem({ node, now }: { node: TreeNode; now: Date }) {
   const k = node.kitchen;
   return (
     <li className="relative">

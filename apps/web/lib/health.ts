@@ -34,7 +34,10 @@ function reasonOf(e: unknown): string {
   if (code === "ENOENT") return "not found";
   if (code === "EACCES") return "permission denied";
   const msg = (e as Error)?.message ?? String(e);
-  return msg.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, "<url>").split("\n")[0].slice(0, 200);
+  // Prisma puts the useful part ("Can't reach database server at …") on the last line.
+  const lines = msg.split("\n").map((l) => l.trim()).filter(Boolean);
+  const last = lines.at(-1) ?? "failed";
+  return (/Message: `(.+)`$/.exec(last)?.[1] ?? last).replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, "<url>").slice(0, 200);
 }
 
 async function check(fn: () => Promise<Check | void>): Promise<Check> {

@@ -7,7 +7,7 @@ import { AppError } from "@galley/core";
 import type { z } from "zod";
 import { authDeps, logger } from "./deps";
 import { assertSameOrigin, clientIp, DEFAULT_BODY_LIMIT, isMutation, queryObject, readJsonBody } from "./request";
-import { errorResponse, json, zodError } from "./responses";
+import { describeError, errorResponse, json, zodError } from "./responses";
 import { sessionTokenFrom } from "./session-cookie";
 
 type Schema = z.ZodType;
@@ -89,7 +89,7 @@ export function route<A extends "user" | "none", B extends Schema | undefined = 
       else res = json(opts.output ? opts.output.parse(result) : result);
     } catch (e) {
       res = errorResponse(e, requestId);
-      if (res.status >= 500) logger().error("request failed", { requestId, method: req.method, path: url.pathname, error: e });
+      if (res.status >= 500) logger().error("request failed", { requestId, method: req.method, path: url.pathname, error: describeError(e) });
     }
     res = withHeader(res, "x-request-id", requestId);
     logger().info("request", { requestId, method: req.method, path: url.pathname, status: res.status, ms: Math.round(performance.now() - started), userId });

@@ -1,6 +1,6 @@
-import { checkHealth } from "@/lib/health";
-import { json } from "@/lib/responses";
-import { route } from "@/lib/route";
+import { checkHealth } from "../../../lib/health";
+import { json } from "../../../lib/responses";
+import { route } from "../../../lib/route";
 
 export const GET = route({ auth: "none" }, async () => {
   const health = await checkHealth();

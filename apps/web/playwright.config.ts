@@ -1,0 +1,42 @@
+import { defineConfig } from "@playwright/test";
+import { E2E_BASE_URL, E2E_DATABASE_URL, E2E_PORT } from "./e2e/e2e-env";
+
+// Browser tests against the production build. Debian's Chromium, never a downloaded browser.
+// Order (Playwright runs the webServer before globalSetup): build + start the server, whose
+// readiness page (/sign-in, signed out) touches no database; then globalSetup creates a fresh
+// galley_e2e database, migrates and seeds it; then the specs run.
+export default defineConfig({
+  testDir: "./e2e",
+  outputDir: "./test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: "playwright-report/results.json" }]],
+  globalSetup: "./e2e/global-setup.ts",
+  use: {
+    baseURL: E2E_BASE_URL,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: `node ./node_modules/next/dist/bin/next build && node ./node_modules/next/dist/bin/next start -p ${E2E_PORT}`,
+    url: `${E2E_BASE_URL}/sign-in`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: E2E_DATABASE_URL,
+      GALLEY_BASE_URL: E2E_BASE_URL,
+      NEXT_TELEMETRY_DISABLED: "1",
+      LOG_LEVEL: "warn",
+    },
+  },
+});
