@@ -5,3 +5,6 @@ export * from "./complete-node";
 export * from "./cancel-run";
 export * from "./log-sink";
 export * from "./outbox";
+export * from "./start-run";
+export * from "./execute-node";
+export * from "./reconcile";

@@ -12,12 +12,12 @@ const OUTBOX_CHANNEL = "galley_outbox";
  * BullMQ so the run state machine stays testable without Redis; the dispatcher validates the
  * payload against the job catalogue when it enqueues.
  */
-export async function enqueueNodeInTx(tx: Tx, runId: string, nodeId: string, attempt: number, delayMs = 0): Promise<void> {
+export async function enqueueNodeInTx(tx: Tx, runId: string, nodeId: string, attempt: number, delayMs = 0, jobId = nodeJobId(runId, nodeId, attempt)): Promise<void> {
   const payload = { runId, nodeId, attempt, ...(delayMs > 0 ? { delayMs: Math.round(delayMs) } : {}) };
   await tx.$queryRaw`
     WITH ins AS (
       INSERT INTO outbox (queue, job_name, job_id, payload)
-      VALUES (${NODE_QUEUE}, ${NODE_JOB}, ${nodeJobId(runId, nodeId, attempt)}, ${JSON.stringify(payload)}::jsonb)
+      VALUES (${NODE_QUEUE}, ${NODE_JOB}, ${jobId}, ${JSON.stringify(payload)}::jsonb)
       RETURNING id
     )
     SELECT ins.id FROM ins, pg_notify(${OUTBOX_CHANNEL}, '') AS n`;

@@ -1,0 +1,87 @@
+// The worker: dispatches the outbox to BullMQ, executes nodes, reconciles what Redis lost,
+// and writes a heartbeat that /api/health reports.
+import os from "node:os";
+import { createLogger, loadConfig } from "@galley/core";
+import { getDb } from "@galley/db";
+import { createExecutor } from "@galley/executor";
+import { AnalyticsRepo } from "@galley/git";
+import { assertNoEviction, connectRedis, createQueues, createWorker, startOutboxDispatcher } from "@galley/queue";
+import { executeNode, reconcileRuns } from "@galley/runs";
+import { loadKeyring, resolveSecrets } from "@galley/vault";
+import { runSql } from "@galley/warehouse";
+import { repoSource } from "./repo-source";
+import { EnvironmentWarehouses } from "./warehouses";
+
+const config = loadConfig();
+const logger = createLogger({ app: "worker" });
+const workerId = `${os.hostname()}:${process.pid}`;
+
+async function main() {
+  const db = getDb(config.DATABASE_URL);
+  const redis = await connectRedis(config.REDIS_URL, "worker", { logger });
+  await assertNoEviction(redis);
+  const keyring = loadKeyring({ kek: config.GALLEY_KEK, kekFile: config.kekFile, create: true });
+  const repo = await AnalyticsRepo.init(config.repoDir, { defaultBranch: "production" });
+  const executor = createExecutor(config.GALLEY_EXECUTOR, {});
+  const ping = await executor.ping();
+  if (!ping.ok) logger.warn("executor unavailable: container nodes will fail until it is back", { executor: executor.kind, reason: ping.reason });
+  const queues = createQueues({ connection: redis, prefix: config.GALLEY_QUEUE_PREFIX });
+  const stop = new AbortController();
+  const dispatcher = startOutboxDispatcher({ db, queues, intervalMs: 500, signal: stop.signal, listenUrl: config.DATABASE_URL, logger });
+  const dispatchNow = () => void dispatcher.dispatchNow().catch((e) => logger.warn("dispatch failed", { err: e }));
+  const warehouses = new EnvironmentWarehouses(db);
+  const source = repoSource(repo);
+
+  const nodeWorker = createWorker(
+    "node.execute",
+    async (payload) => {
+      await executeNode(
+        {
+          db, workerId, source, executor, dispatchNow, logger,
+          resolveSecrets: (q) => resolveSecrets({ db, keyring }, q),
+          runSql: async (q) => {
+            const wh = await warehouses.get(q.environmentId, q.secrets);
+            const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source });
+            if (r.materialised.length) q.onLog(`copy on first write: ${r.materialised.join(", ")} became tables of this Kitchen`);
+            return { statements: r.statements, ms: Math.round(r.ms) };
+          },
+          warehouseEnv: (envId, schema, secrets) => warehouses.connectionEnv(envId, schema, secrets),
+        },
+        payload,
+      );
+    },
+    { connection: redis, prefix: config.GALLEY_QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, logger },
+  );
+
+  const reconcile = setInterval(() => {
+    reconcileRuns({ db, dispatchNow, jobState: (id) => queues.jobState("node.execute", id) })
+      .then((r) => (r.requeued || r.cancelled) && logger.info("reconciled", r))
+      .catch((e) => logger.warn("reconcile failed", { err: e }));
+  }, 5_000);
+  const beat = async () => {
+    await db.workerHeartbeat.upsert({ where: { workerId }, update: { beatAt: new Date() }, create: { workerId, hostname: os.hostname(), pid: process.pid } }).catch(() => {});
+  };
+  await beat();
+  const heartbeat = setInterval(beat, 5_000);
+  logger.info("worker started", { workerId, executor: executor.kind, concurrency: config.WORKER_CONCURRENCY });
+
+  const shutdown = async (signal: string) => {
+    logger.info("worker stopping", { signal });
+    clearInterval(reconcile);
+    clearInterval(heartbeat);
+    stop.abort();
+    await nodeWorker.close();
+    await warehouses.closeAll();
+    await queues.close();
+    await db.workerHeartbeat.delete({ where: { workerId } }).catch(() => {});
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((e) => {
+  logger.error("worker failed to start", { err: e });
+  process.exit(1);
+});

@@ -1,0 +1,173 @@
+import { AppError, isAppError, redactText, type Logger } from "@galley/core";
+import type { Db } from "@galley/db";
+import type { Executor, NodeSpec } from "@galley/executor";
+import { matchFiles, renderNode, type PipelineNode, type VariableScope } from "@galley/pipelines";
+import { claimNode, renewLease } from "./claim-node";
+import { completeNode, type NodeOutcome } from "./complete-node";
+import { LogSink } from "./log-sink";
+import type { PipelineSource, RunDocument } from "./start-run";
+
+export interface SqlRequest {
+  environmentId: string;
+  schema: string;
+  sql: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** The environment's secrets (the warehouse password among them). */
+  secrets: Record<string, string>;
+  /** Where the SQL came from, for errors' file:line. */
+  source?: string;
+  onLog(line: string): void;
+}
+
+export interface ExecuteNodeDeps {
+  db: Db;
+  workerId: string;
+  source: Pick<PipelineSource, "readTextFiles">;
+  executor: Executor;
+  runSql(q: SqlRequest): Promise<{ statements: number; ms: number }>;
+  /** Secrets of the environment, audited as read for this run and node. */
+  resolveSecrets(q: { environmentId: string; runId: string; nodeId: string }): Promise<Record<string, string>>;
+  /** Connection variables (PGHOST…) a container node gets to reach its Kitchen's warehouse. */
+  warehouseEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string }>;
+  dispatchNow?: () => void;
+  logger: Logger;
+  leaseMs?: number;
+  renewEveryMs?: number;
+}
+
+export interface NodeJob {
+  runId: string;
+  nodeId: string;
+  attempt: number;
+}
+
+/**
+ * Runs one node attempt end to end. Safe to deliver twice: only the worker that claims the node
+ * runs it, and only the claim holder's outcome is recorded. A node taken over from a dead worker
+ * first has that worker's container killed, so a node never has two containers.
+ */
+export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<"done" | "skipped"> {
+  const leaseMs = deps.leaseMs ?? 8_000;
+  const claimed = await claimNode(deps.db, { ...job, workerId: deps.workerId, leaseMs });
+  if (!claimed) return "skipped";
+  const log = deps.logger.child({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt });
+  if (claimed.tookOver) {
+    const killed = await deps.executor.killOrphans({ runId: job.runId, nodeId: job.nodeId }).catch(() => 0);
+    log.warn("took over a node whose worker stopped renewing its lease", { killedContainers: killed });
+  }
+  const prior = await deps.db.nodeRun.findUniqueOrThrow({ where: { id: claimed.nodeRunId }, select: { logBytes: true } });
+  const sink = new LogSink(deps.db, claimed.nodeRunId, job.attempt, undefined, prior.logBytes);
+  const abort = new AbortController();
+  const renew = setInterval(() => {
+    renewLease(deps.db, { nodeRunId: claimed.nodeRunId, workerId: deps.workerId, leaseMs })
+      .then((ok) => {
+        if (!ok && !abort.signal.aborted) abort.abort();
+      })
+      .catch(() => {
+        // A missed renewal is retried on the next tick; the lease outlives two ticks.
+      });
+  }, deps.renewEveryMs ?? 2_000);
+
+  let outcome: NodeOutcome;
+  let backoffMs = 1000;
+  try {
+    const run = await deps.db.run.findUniqueOrThrow({ where: { id: job.runId }, select: { commit: true, compiled: true, executor: true } });
+    const doc = run.compiled as unknown as RunDocument;
+    backoffMs = doc.policy[job.nodeId]?.backoffMs ?? 1000;
+    sink.write("system", `[galley] attempt ${job.attempt} on ${deps.workerId} (${run.executor === "local" ? "local executor: no container isolation" : "docker executor"})`);
+    outcome = await runAttempt(deps, job, doc, run.commit, sink, abort.signal);
+  } catch (e) {
+    const message = isAppError(e) ? e.message : `internal error: ${(e as Error).message}`;
+    if (!isAppError(e)) log.error("node attempt crashed", { err: e });
+    outcome = { status: abort.signal.aborted ? "cancelled" : "failed", error: message };
+  } finally {
+    clearInterval(renew);
+  }
+  if (outcome.error) sink.write("system", `[galley] ${outcome.status}: ${outcome.error}`);
+  else sink.write("system", `[galley] ${outcome.status}`);
+  await sink.close();
+  const result = await completeNode({ db: deps.db, dispatchNow: deps.dispatchNow }, { ...job, workerId: deps.workerId, backoffMs, outcome });
+  log.info("node finished", { status: outcome.status, applied: result.applied, retrying: result.retrying, queued: result.queued, runStatus: result.runStatus });
+  return "done";
+}
+
+async function runAttempt(deps: ExecuteNodeDeps, job: NodeJob, doc: RunDocument, commit: string, sink: LogSink, signal: AbortSignal): Promise<NodeOutcome> {
+  const node = doc.source.nodes.find((n) => n.id === job.nodeId);
+  if (!node) throw new AppError("not_found", `node ${job.nodeId} is not in the run's pipeline`);
+  const upstream = await deps.db.nodeRun.findMany({ where: { runId: job.runId, status: { in: ["succeeded", "reused"] } }, select: { nodeId: true, outputs: true } });
+  const secrets = await deps.resolveSecrets({ environmentId: doc.context.environmentId, runId: job.runId, nodeId: job.nodeId });
+  const scope: VariableScope = {
+    kitchen: doc.context.kitchen,
+    schema: doc.context.schema,
+    environment: doc.context.environment,
+    runId: job.runId,
+    pipeline: doc.source.name,
+    params: doc.context.params,
+    vault: secrets,
+    outputs: Object.fromEntries(upstream.map((u) => [u.nodeId, u.outputs as Record<string, unknown>])),
+  };
+  const sqlText = node.type === "sql" && node.sql_file ? doc.sources[node.sql_file] : undefined;
+  const rendered = renderNode(node, scope, { mode: "execute", sqlText });
+  const secretValues = [...new Set([...rendered.secretsUsed, ...Object.values(secrets)])];
+  const timeoutMs = doc.policy[job.nodeId]?.timeoutMs ?? node.timeout_ms;
+  if (rendered.value.type === "sql") {
+    const where = node.type === "sql" && node.sql_file ? `${doc.source.folder.replace(/\/$/, "")}/${node.sql_file}` : `${doc.source.path} (node ${node.id})`;
+    return runSqlNode(deps, doc, { sql: rendered.value.sql ?? "", where, secrets }, timeoutMs, sink, signal, secretValues);
+  }
+  return runContainerNode(deps, job, doc, commit, rendered.value, timeoutMs, sink, signal, secretValues, secrets);
+}
+
+async function runSqlNode(
+  deps: ExecuteNodeDeps, doc: RunDocument, q: { sql: string; where: string; secrets: Record<string, string> },
+  timeoutMs: number, sink: LogSink, signal: AbortSignal, secretValues: string[],
+): Promise<NodeOutcome> {
+  const redact = (s: string) => redactText(s, secretValues);
+  try {
+    const r = await deps.runSql({
+      environmentId: doc.context.environmentId, schema: doc.context.schema, sql: q.sql, timeoutMs, signal,
+      secrets: q.secrets, source: q.where, onLog: (l) => sink.write("stdout", redact(l)),
+    });
+    sink.write("stdout", `${r.statements} statement(s) in ${r.ms} ms`);
+    return { status: "succeeded", outputs: {} };
+  } catch (e) {
+    if (signal.aborted) return { status: "cancelled", error: "run cancelled" };
+    const message = redact((e as Error).message);
+    return { status: /statement timeout|canceling statement due to/i.test(message) ? "timed_out" : "failed", error: message };
+  }
+}
+
+async function runContainerNode(
+  deps: ExecuteNodeDeps, job: NodeJob, doc: RunDocument, commit: string,
+  node: Extract<PipelineNode, { type: "container" }>, timeoutMs: number, sink: LogSink, signal: AbortSignal,
+  secretValues: string[], secrets: Record<string, string>,
+): Promise<NodeOutcome> {
+  const folder = doc.source.folder.replace(/\/$/, "");
+  let files: NodeSpec["files"] = [];
+  if (node.files.length) {
+    const all = await deps.source.readTextFiles(commit, `${folder}/`);
+    const rel = all.map((f) => f.path.slice(folder.length + 1));
+    const wanted = new Set(matchFiles(node.files, rel));
+    files = all.filter((f) => wanted.has(f.path.slice(folder.length + 1))).map((f) => ({ path: f.path.slice(folder.length + 1), content: f.content }));
+  }
+  const wh = await deps.warehouseEnv(doc.context.environmentId, doc.context.schema, secrets);
+  const command = [...(node.command ?? []), ...node.args];
+  if (command.length === 0) return { status: "failed", error: `node ${node.id} has no command` };
+  const spec: NodeSpec = {
+    runId: job.runId,
+    nodeId: job.nodeId,
+    attempt: job.attempt,
+    image: node.image,
+    command,
+    env: { ...wh.env, GALLEY_KITCHEN: doc.context.kitchen, GALLEY_SCHEMA: doc.context.schema, GALLEY_ENVIRONMENT: doc.context.environment, ...node.env },
+    files,
+    cpu: node.cpu,
+    memoryBytes: node.memory_bytes,
+    timeoutMs,
+    networkMode: wh.networkMode,
+    outputsFile: node.outputs,
+    secrets: secretValues,
+  };
+  const r = await deps.executor.run(spec, { onLog: (stream, line) => sink.write(stream, line), signal });
+  return { status: r.status, error: r.error, outputs: r.outputs };
+}
