@@ -139,6 +139,13 @@ describe("CSRF", () => {
     expect(viaBase.status).toBe(200);
   });
 
+  it("still requires Origin when a non-Bearer Authorization header rides along with the cookie", async () => {
+    const token = await signInAs("padma@galley.local");
+    const basic = `Basic ${Buffer.from("padma@galley.local:galley-demo-2026").toString("base64")}`;
+    const res = await mutate()(req("/x", { method: "POST", headers: { ...cookie(token), authorization: basic } }));
+    expect(res.status).toBe(403);
+  });
+
   it("leaves safe methods alone", async () => {
     const token = await signInAs("padma@galley.local");
     expect((await api.kitchens(req("/api/kitchens", { headers: { ...cookie(token), origin: "https://evil.example" } }))).status).toBe(200);

@@ -37,11 +37,15 @@ export interface RouteContext<A extends "user" | "none", B, Q, P> {
 
 type NextContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
-/** How a request authenticated: the session cookie, a `Bearer gly_…` token, or not at all. */
-async function authenticate(req: Request): Promise<{ user: AuthUser | null }> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
-  if (bearer) return { user: await authenticateToken(authDeps(), bearer) };
-  return { user: await getSessionUser(authDeps(), sessionTokenFrom(req)) };
+function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+}
+
+/** A `Bearer gly_…` token wins; otherwise the session cookie. */
+async function authenticate(req: Request): Promise<AuthUser | null> {
+  const bearer = bearerToken(req);
+  if (bearer) return authenticateToken(authDeps(), bearer);
+  return getSessionUser(authDeps(), sessionTokenFrom(req));
 }
 
 function validate<S>(schema: S | undefined, value: unknown): unknown {
@@ -74,9 +78,11 @@ export function route<A extends "user" | "none", B extends Schema | undefined = 
     let userId: string | undefined;
     let res: Response;
     try {
-      const hasCookie = sessionTokenFrom(req) !== undefined && !req.headers.get("authorization");
-      if (isMutation(req.method)) assertSameOrigin(req, hasCookie);
-      const user = opts.auth === "user" ? (await authenticate(req)).user : null;
+      // Only a Bearer header (which browsers never attach on their own) exempts a request from
+      // the Origin requirement; any other request carrying the cookie is treated as cookie-borne.
+      const cookieBorne = !bearerToken(req) && sessionTokenFrom(req) !== undefined;
+      if (isMutation(req.method)) assertSameOrigin(req, cookieBorne);
+      const user = opts.auth === "user" ? await authenticate(req) : null;
       if (opts.auth === "user" && !user) throw new AppError("unauthenticated", "sign in first");
       userId = user?.id;
       const body = opts.body ? validate(opts.body, await readJsonBody(req, opts.bodyLimit ?? DEFAULT_BODY_LIMIT)) : undefined;

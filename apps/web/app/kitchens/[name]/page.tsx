@@ -11,8 +11,11 @@ import { load } from "@/lib/page-data";
 import { findKitchenForUser } from "@/lib/read-models/kitchens";
 
 export async function generateMetadata({ params }: PageProps<"/kitchens/[name]">): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).name) };
+  return { title: (await params).name };
 }
+
+// Kitchen names are identifiers; anything else cannot exist, so it never reaches the database.
+const KITCHEN_NAME = /^[a-z][a-z0-9_]{1,62}$/;
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -28,7 +31,8 @@ export default async function KitchenPage({ params }: PageProps<"/kitchens/[name
   const session = await load("your session", requireUser);
   if (!session.ok) return <Unavailable what={session.reason} />;
   const user = session.value;
-  const found = await load("this Kitchen", () => findKitchenForUser(db(), user, decodeURIComponent(name)));
+  if (!KITCHEN_NAME.test(name)) notFound();
+  const found = await load("this Kitchen", () => findKitchenForUser(db(), user, name));
   if (!found.ok) return <Unavailable what={found.reason} />;
   // Missing and not-allowed look the same, so private Kitchen names do not leak.
   const k = found.value ?? notFound();
