@@ -139,7 +139,7 @@ describe("handleGitHttp", () => {
     const res = await fetch(`${server.url}/git-receive-pack`, {
       method: "POST",
       headers: { "content-type": "application/x-git-receive-pack-request", "content-encoding": "gzip" },
-      body,
+      body: new Uint8Array(body),
     });
     const text = Buffer.from(await res.arrayBuffer()).toString("latin1");
     expect(res.status).toBe(200);
@@ -153,7 +153,7 @@ describe("handleGitHttp", () => {
     const bad = await fetch(`${server.url}/git-receive-pack`, {
       method: "POST",
       headers: { "content-type": "application/x-git-receive-pack-request" },
-      body: pkt("not a command\n"),
+      body: new Uint8Array(pkt("not a command\n")),
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("Malformed push request");
