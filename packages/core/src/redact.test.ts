@@ -25,3 +25,13 @@ describe("StreamRedactor", () => {
     expect(r.push("abc") + r.flush()).toBe("abc");
   });
 });
+
+import { redactKeys } from "./redact";
+describe("redactKeys", () => {
+  it("hides sensitive keys and keeps errors readable", () => {
+    const out = redactKeys({ password: "x", nested: { apiKey: "y", ok: 1 }, err: new Error("boom") }) as Record<string, any>;
+    expect(out.password).toBe("***");
+    expect(out.nested).toEqual({ apiKey: "***", ok: 1 });
+    expect(out.err.message).toBe("boom");
+  });
+});

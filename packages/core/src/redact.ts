@@ -64,6 +64,8 @@ const SENSITIVE_KEY = /password|passwd|token|secret|authorization|cookie|api[_-]
 /** Deep-copies a value for logging with sensitive keys replaced. */
 export function redactKeys(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== "object") return value;
+  // An Error's fields are not enumerable: keep what a log reader needs.
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack, ...(("code" in value) ? { code: (value as { code?: unknown }).code } : {}) };
   if (Array.isArray(value)) return value.map((v) => redactKeys(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
