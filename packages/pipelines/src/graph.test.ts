@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, findCycles, topologicalOrder } from "./graph";
+import { ancestorOracle, buildGraph, findCycles, reachable, topologicalOrder } from "./graph";
 import { globToRegExp, matchFiles } from "./glob";
 
 const dag = (edges: Record<string, string[]>) => buildGraph({ nodes: Object.entries(edges).map(([id, depends_on]) => ({ id, depends_on })) });
@@ -37,5 +37,28 @@ describe("globs for files:", () => {
     expect(matchFiles(["**/*.csv"], files)).toEqual(["data/x.csv", "data/deep/y.csv"]);
     expect(matchFiles(["lib", "notes.m?"], files)).toEqual(["lib/util.py", "notes.md"]);
     expect(globToRegExp("a+b(1).sql").test("a+b(1).sql")).toBe(true);
+  });
+});
+
+describe("ancestorOracle", () => {
+  it("answers ancestor questions, also for nodes on a cycle", () => {
+    const g = dag({ a: [], b: ["a"], c: ["b"], d: [], x: ["y", "c"], y: ["x"] });
+    const is = ancestorOracle(g);
+    const i = (id: string) => g.index.get(id)!;
+    expect([is(i("c"), i("a")), is(i("c"), i("b")), is(i("a"), i("c")), is(i("c"), i("d")), is(i("c"), i("c"))]).toEqual([true, true, false, false, false]);
+    expect([is(i("x"), i("a")), is(i("x"), i("y")), is(i("y"), i("x")), is(i("x"), i("d"))]).toEqual([true, true, true, false]);
+  });
+
+  it("agrees with a graph walk on a large random DAG", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const edges: Record<string, string[]> = {};
+    for (let k = 0; k < 300; k++) edges[`n${k}`] = k === 0 ? [] : [`n${Math.floor(rnd() * k)}`, `n${Math.floor(rnd() * k)}`];
+    const g = dag(edges);
+    const is = ancestorOracle(g);
+    for (let k = 0; k < 300; k += 7) {
+      const walk = reachable(g.parents, k);
+      for (let a = 0; a < 300; a++) expect(is(k, a)).toBe(walk.has(a));
+    }
   });
 });

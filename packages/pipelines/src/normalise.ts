@@ -15,30 +15,35 @@ export function normalisePipeline(data: TPipelineFile, path: string): Pipeline {
   };
 }
 
+// Plain assignments rather than conditional spreads: this runs once per node on every run click.
 function normaliseNode(node: TPipelineNodeFile): PipelineNode {
-  const common = {
-    id: node.id,
-    ...(node.description !== undefined ? { description: node.description } : {}),
-    depends_on: node.depends_on,
-    timeout: node.timeout,
-    timeout_ms: parseDuration(node.timeout),
-    retries: { attempts: node.retries.attempts, backoff: node.retries.backoff, backoff_ms: parseDuration(node.retries.backoff) },
-    tests: node.tests,
-  };
+  const common: Record<string, unknown> = { id: node.id };
+  if (node.description !== undefined) common.description = node.description;
+  common.depends_on = node.depends_on;
+  common.timeout = node.timeout;
+  common.timeout_ms = parseDuration(node.timeout);
+  common.retries = { attempts: node.retries.attempts, backoff: node.retries.backoff, backoff_ms: parseDuration(node.retries.backoff) };
+  common.tests = node.tests;
   if (node.type === "sql") {
-    return { ...common, type: "sql", ...(node.sql_file !== undefined ? { sql_file: node.sql_file } : { sql: node.sql }) };
+    common.type = "sql";
+    if (node.sql_file !== undefined) common.sql_file = node.sql_file;
+    else common.sql = node.sql;
+    return common as unknown as PipelineNode;
   }
-  return {
-    ...common,
-    type: "container",
-    image: node.image,
-    ...(node.command ? { command: node.command } : {}),
-    args: node.args,
-    // YAML reads `PORT: 5432` as a number; the process sees text either way.
-    env: Object.fromEntries(Object.entries(node.env).map(([k, v]) => [k, String(v)])),
-    ...(node.cpu !== undefined ? { cpu: node.cpu } : {}),
-    ...(node.memory !== undefined ? { memory: node.memory, memory_bytes: parseMemory(node.memory) } : {}),
-    files: node.files,
-    ...(node.outputs !== undefined ? { outputs: node.outputs } : {}),
-  };
+  common.type = "container";
+  common.image = node.image;
+  if (node.command) common.command = node.command;
+  common.args = node.args;
+  // YAML reads `PORT: 5432` as a number; the process sees text either way.
+  const env: Record<string, string> = {};
+  for (const k in node.env) env[k] = String(node.env[k]);
+  common.env = env;
+  if (node.cpu !== undefined) common.cpu = node.cpu;
+  if (node.memory !== undefined) {
+    common.memory = node.memory;
+    common.memory_bytes = parseMemory(node.memory);
+  }
+  common.files = node.files;
+  if (node.outputs !== undefined) common.outputs = node.outputs;
+  return common as unknown as PipelineNode;
 }

@@ -1,5 +1,5 @@
 import type { ErrorSink } from "./error-sink";
-import { reachable, type Graph } from "./graph";
+import { ancestorOracle, type Graph } from "./graph";
 import { scanTemplate, templatedStrings, type TemplatePart, type VariableRef } from "./templates";
 import type { Pipeline, PipelineNode } from "./types";
 
@@ -15,12 +15,8 @@ export type OutputReads = Map<number, Set<string>>;
 /** Every variable in every templated field and SQL file must be known before anything runs. */
 export function validateVariables(pipeline: Pipeline, graph: Graph, ctx: VariableCheckContext, sink: ErrorSink): OutputReads {
   const vault = ctx.vaultNames ? new Set(ctx.vaultNames) : undefined;
-  const ancestorCache = new Map<number, Set<number>>();
-  const ancestors = (i: number) => {
-    let set = ancestorCache.get(i);
-    if (!set) ancestorCache.set(i, (set = reachable(graph.parents, i)));
-    return set;
-  };
+  let oracle: ((i: number, a: number) => boolean) | undefined;
+  const isAncestor = (i: number, a: number) => (oracle ??= ancestorOracle(graph))(i, a);
   const reads: OutputReads = new Map();
 
   pipeline.nodes.forEach((node, i) => {
@@ -30,7 +26,7 @@ export function validateVariables(pipeline: Pipeline, graph: Graph, ctx: Variabl
         if (!reads.has(i)) reads.set(i, new Set());
         reads.get(i)!.add(part.ref.node);
       }
-      return refProblem(part.ref, { pipeline, graph, node, index: i, vault, allowOwnOutputs, ancestors });
+      return refProblem(part.ref, { pipeline, graph, node, index: i, vault, allowOwnOutputs, isAncestor });
     };
     for (const t of templatedStrings(node)) {
       if (!t.value.includes("{{")) continue;
@@ -58,7 +54,7 @@ interface RefContext {
   index: number;
   vault?: Set<string>;
   allowOwnOutputs: boolean;
-  ancestors: (i: number) => Set<number>;
+  isAncestor: (i: number, a: number) => boolean;
 }
 
 function refProblem(ref: VariableRef, c: RefContext): string | undefined {
@@ -73,7 +69,7 @@ function refProblem(ref: VariableRef, c: RefContext): string | undefined {
   const target = c.graph.index.get(ref.node);
   if (target === undefined) return `unknown variable ${name}: no node "${ref.node}"`;
   if (target === c.index && !c.allowOwnOutputs) return `${name}: a node cannot read its own outputs (its tests can)`;
-  if (target !== c.index && !c.ancestors(c.index).has(target)) {
+  if (target !== c.index && !c.isAncestor(c.index, target)) {
     return `${name}: node "${ref.node}" is not upstream of "${c.node.id}"; add it to depends_on (directly or through another node)`;
   }
   const producer = c.pipeline.nodes[target];
