@@ -11,7 +11,7 @@ const ctx: CompileContext = {
   environment: "dev",
   runId: "run_7",
   params: { min_amount: 25 },
-  overrides: { warehouse_host: "wh.internal", min_amount: 5 },
+  overrides: { runner_image: "registry.local/runner:2", min_amount: 5 },
   vaultNames: ["WAREHOUSE_PASSWORD"],
 };
 
@@ -20,7 +20,7 @@ describe("compilePipeline", () => {
 
   it("resolves every variable except upstream outputs, and shows *** for secrets", () => {
     const [load, transform, , record] = compiled.nodes;
-    expect(load).toMatchObject({ env: { PGHOST: "wh.internal", PGPASSWORD: "***", PGAPPNAME: "galley run run_7" } });
+    expect(load).toMatchObject({ image: "registry.local/runner:2", env: { PGPASSWORD: "***", PGAPPNAME: "galley orders_daily run_7", LOADED_BY: "dev_anna" } });
     expect((transform as { sql: string }).sql).toContain("-- search_path is the Kitchen's schema (k_dev_anna)");
     expect((transform as { sql: string }).sql).toContain(">= 25;");
     expect((record as { sql: string }).sql).toContain("values ('run_7', {{outputs.summary.orders}}, {{outputs.summary.revenue}}, '{{outputs.summary.top_region}}');");
@@ -35,8 +35,7 @@ describe("compilePipeline", () => {
   it("records the parameters with their sources and the variables table", () => {
     expect(compiled.parameters).toEqual({
       min_amount: { value: 25, source: "run" },
-      warehouse_host: { value: "wh.internal", source: "kitchen" },
-      runner_image: { value: "galley-runner:latest", source: "default" },
+      runner_image: { value: "registry.local/runner:2", source: "kitchen" },
     });
     expect(compiled.variables).toMatchObject({
       CurrentKitchen: { value: "dev_anna", source: "context" },
@@ -62,7 +61,7 @@ describe("compilePipeline", () => {
     expect(isAppError(caught)).toBe(true);
     const err = caught as { code: string; message: string; details: { field: string }[] };
     expect(err.code).toBe("invalid_input");
-    expect(err.message).toMatch(/^pipelines\/orders_daily\/pipeline\.yaml:34: unknown variable \{\{vault\.WAREHOUSE_PASSWORD\}\}.*\(and 1 more\)$/);
+    expect(err.message).toMatch(/^pipelines\/orders_daily\/pipeline\.yaml:28: unknown variable \{\{vault\.WAREHOUSE_PASSWORD\}\}.*\(and 1 more\)$/);
     expect(err.details.map((d) => d.field)).toEqual(["nodes[0].env.PGPASSWORD", "nodes[2].env.PGPASSWORD"]);
   });
 
@@ -77,7 +76,7 @@ describe("resolveVariables", () => {
   it("lists each variable's value and source for the UI", () => {
     const vars = resolveVariables(pipeline!, { ...ctx, params: {} });
     expect(vars["params.min_amount"]).toEqual({ value: "5", source: "kitchen" });
-    expect(vars["params.runner_image"]).toEqual({ value: "galley-runner:latest", source: "default" });
+    expect(vars["params.runner_image"]).toEqual({ value: "registry.local/runner:2", source: "kitchen" });
     expect(Object.keys(vars)).toEqual([
       "CurrentKitchen",
       "schema",
@@ -85,7 +84,6 @@ describe("resolveVariables", () => {
       "run.id",
       "pipeline",
       "params.min_amount",
-      "params.warehouse_host",
       "params.runner_image",
       "vault.WAREHOUSE_PASSWORD",
       "outputs.summary.orders",

@@ -74,7 +74,7 @@ describe("scanTemplate", () => {
 describe("renderNode", () => {
   const { pipeline } = parsePipeline({ path: "pipelines/orders_daily/pipeline.yaml", content: DEMO_YAML });
   const [load, transform, summary, record] = pipeline!.nodes;
-  const params = { ...scope.params, warehouse_host: "127.0.0.1", runner_image: "galley-runner:latest" };
+  const params = { ...scope.params, runner_image: "galley-runner:latest" };
   const run = { ...scope, params, outputs: { summary: { orders: 3, revenue: 215.75, top_region: "north" } } };
 
   it("renders a container node for execution and returns the secrets it used", () => {
@@ -82,7 +82,7 @@ describe("renderNode", () => {
     expect(r.value).toMatchObject({
       image: "galley-runner:latest",
       command: ["psql", "-v", "ON_ERROR_STOP=1", "-v", "schema=k_dev_anna", "-f", "/galley/files/load.psql"],
-      env: { PGHOST: "127.0.0.1", PGUSER: "dev_anna_loader", PGPASSWORD: "s3cr3t-pw", PGAPPNAME: "galley run run_42" },
+      env: { PGPASSWORD: "s3cr3t-pw", PGAPPNAME: "galley orders_daily run_42", LOADED_BY: "dev_anna" },
     });
     expect(r.secretsUsed).toEqual(["s3cr3t-pw"]);
   });
