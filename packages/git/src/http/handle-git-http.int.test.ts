@@ -148,8 +148,13 @@ describe("handleGitHttp", () => {
     expect(await repo.headOf("production")).toBe(head);
   });
 
-  it("answers malformed pushes with 400 and serves no dumb-HTTP files", async () => {
-    const { server } = await setup();
+  it("answers malformed pushes with 400, anonymous pushes with 401, and serves no dumb-HTTP files", async () => {
+    const { server, repo } = await setup();
+    const anonymous = await handleGitHttp(
+      { method: "GET", path: "/info/refs", query: "service=git-receive-pack", headers: {}, body: null },
+      { repoDir: repo.dir, remoteUser: "", authorizePush: async () => {} },
+    );
+    expect(anonymous.status).toBe(401);
     const bad = await fetch(`${server.url}/git-receive-pack`, {
       method: "POST",
       headers: { "content-type": "application/x-git-receive-pack-request" },

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -72,6 +72,7 @@ function route(req: GitHttpRequest): { service: string; queryString: string } | 
 export async function handleGitHttp(req: GitHttpRequest, opts: GitHttpOptions): Promise<GitHttpResponse> {
   const r = route(req);
   if (!r) return textResponse(404, "Not found: only git's smart HTTP protocol is served here");
+  if (r.service === "git-receive-pack" && !opts.remoteUser) return textResponse(401, "Pushing requires signing in");
   let body: AsyncIterable<Uint8Array> = req.body ?? Readable.from([]);
   const encoding = (req.headers["content-encoding"] ?? "").toLowerCase();
   if (encoding === "gzip" || encoding === "x-gzip") body = Readable.from(body).pipe(createGunzip());
@@ -190,7 +191,18 @@ async function runBackend(
     const why = Buffer.concat(stderr).toString("utf8").trim().slice(0, 300);
     throw new AppError("internal", `git http-backend gave no response${why ? `: ${why}` : ""}`);
   }
-  return { ...cgi, pushedRefs };
+  return { ...cgi, body: killOnAbandon(cgi.body, child), pushedRefs };
+}
+
+/** A client that disconnects mid-clone stops reading; without this git would wait on a full pipe forever. */
+async function* killOnAbandon(body: AsyncIterable<Uint8Array>, child: ChildProcess): AsyncGenerator<Uint8Array> {
+  let finished = false;
+  try {
+    yield* body;
+    finished = true;
+  } finally {
+    if (!finished && child.exitCode === null) child.kill("SIGKILL");
+  }
 }
 
 /** The refs of a push that now point where the client asked (receive-pack may accept some and refuse others). */
