@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { DEMO_FILES, DEMO_LOAD_PSQL, DEMO_ORDERS_CSV, DEMO_SUMMARY_MJS, DEMO_TRANSFORM_SQL, DEMO_YAML } from "./fixtures/demo-pipeline";
+import { loadPipelines } from "./load-pipelines";
+
+// Keeps docs/pipelines.md honest: its example is the tested fixture, and its sample error is real.
+const doc = readFileSync(fileURLToPath(new URL("../../../docs/pipelines.md", import.meta.url)), "utf8");
+const blocks = [...doc.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], text: m[2] }));
+
+describe("docs/pipelines.md", () => {
+  it("shows the demo pipeline's files exactly", () => {
+    expect(blocks.find((b) => b.lang === "yaml")!.text).toBe(DEMO_YAML);
+    const sql = blocks.filter((b) => b.lang === "sql").map((b) => b.text);
+    expect(sql).toEqual([DEMO_TRANSFORM_SQL, DEMO_LOAD_PSQL]);
+    expect(blocks.find((b) => b.lang === "js")!.text).toBe(DEMO_SUMMARY_MJS);
+    expect(blocks.some((b) => b.text === DEMO_ORDERS_CSV)).toBe(true);
+  });
+
+  it("shows an error message the parser really gives", () => {
+    const broken = DEMO_FILES.map((f) => (f.path.endsWith("pipeline.yaml") ? { ...f, content: f.content.replace("galley {{pipeline}} {{run.id}}", "galley {{pipeline}} {{run_id}}") } : f));
+    const [e] = loadPipelines(broken).errors;
+    const line = `${e.file}:${e.line}:${e.column} ${e.field}: ${e.message.split(";")[0]}; known variables: ...`;
+    expect(doc).toContain(line);
+  });
+});
