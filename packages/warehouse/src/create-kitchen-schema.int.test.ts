@@ -99,6 +99,23 @@ describe("createKitchenSchema in one warehouse", () => {
     expect(Number(sameIds.rows[0].n)).toBeLessThan(20);
   });
 
+  it("fake integers never collide; fake texts keep shape, empty strings and NULLs", async () => {
+    await s.wh.query(`CREATE SCHEMA ints; CREATE TABLE ints.t (k smallint, s text);
+      INSERT INTO ints.t SELECT g, NULL FROM generate_series(-32768, 32767) g;
+      UPDATE ints.t SET s = CASE k WHEN 1 THEN '' WHEN 2 THEN 'José Ñu-7' WHEN 3 THEN 'AbC.9@x.io' ELSE NULL END WHERE k BETWEEN 1 AND 4`);
+    await createKitchenSchema(s.wh, { schema: "k_ints", parentSchema: "ints", policy: { default: "copy", masks: { t: { k: { kind: "fake" }, s: { kind: "fake" } } } } });
+    const d = await s.wh.query<{ n: string; lo: number; hi: number }>(`SELECT count(DISTINCT k) AS n, min(k) AS lo, max(k) AS hi FROM k_ints.t`);
+    expect(d.rows[0]).toEqual({ n: "65536", lo: -32768, hi: 32767 });
+    const texts = await s.wh.query<{ s: string | null }>(`SELECT s FROM k_ints.t WHERE s IS NOT NULL OR k IS NULL ORDER BY length(s)`);
+    const [empty, b, a] = texts.rows.map((r) => r.s);
+    expect(empty).toBe("");
+    expect(a).toMatch(/^[A-Z][a-z][A-Z]\.\d@[a-z]\.[a-z]{2}$/);
+    // Non-ASCII letters become lowercase ASCII letters: accents leak nothing.
+    expect(b).toMatch(/^[A-Z][a-z]{3} [a-z]{2}-\d$/);
+    expect(b).not.toMatch(/[éÑ]/);
+    expect(await count(s.wh, "k_ints.t WHERE s IS NULL")).toBe(65536 - 3);
+  });
+
   it("salts masks when asked, so the same value masks differently per salt", async () => {
     const policy = { default: "copy" as const, masks: { users: { email: { kind: "hash" as const } } } };
     await createKitchenSchema(s.wh, { schema: "k_salt", parentSchema: "dev", policy, maskSalt: "pepper" });

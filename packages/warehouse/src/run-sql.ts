@@ -80,7 +80,8 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
     await client.query("BEGIN");
     try {
       await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(input.timeoutMs)))]);
-      const role = await kitchenRoleOf(tx, input.schema);
+      const { redshift } = await wh.capabilities();
+      const role = redshift ? undefined : await kitchenRoleOf(tx, input.schema);
       const dropTables = await tablesToUnbind(tx, input.schema, analysis);
       const { result, views } = await preserveViewsIn(
         tx,
@@ -93,7 +94,7 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
           if (role) await tx.query(`RESET ROLE`);
           return { prep, results };
         },
-        { dropTables },
+        { dropTables, lateBinding: redshift },
       );
       await client.query("COMMIT");
       return {

@@ -106,10 +106,18 @@ function recreateSql(v: CapturedView): string[] {
 export async function restoreCapturedViews(tx: PgTx, views: CapturedView[]): Promise<ViewsReport> {
   const report: ViewsReport = { recreated: [], lost: [] };
   if (!views.length) return report;
+  // One query for what is missing: a parent with many children has thousands of dependents.
+  const present = await tx.query<{ s: string; r: string }>(
+    `SELECT n.nspname AS s, c.relname AS r FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN unnest($1::text[], $2::text[]) AS w(s, r) ON w.s = n.nspname AND w.r = c.relname`,
+    [views.map((v) => v.schema), views.map((v) => v.name)],
+  );
+  const key = (schema: string, name: string) => JSON.stringify([schema, name]);
+  const exists = new Set(present.rows.map((x) => key(x.s, x.r)));
+  const missing = views.filter((v) => !exists.has(key(v.schema, v.name))).sort((a, b) => a.depth - b.depth);
+  if (!missing.length) return report;
   await withQualifiedNames(tx, async () => {
-    for (const v of [...views].sort((a, b) => a.depth - b.depth)) {
-      const exists = await tx.query(`SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, [v.schema, v.name]);
-      if (exists.rowCount) continue;
+    for (const v of missing) {
       await tx.query("SAVEPOINT galley_view");
       try {
         await tx.query(recreateSql(v).join(";\n"));
@@ -136,7 +144,8 @@ export async function withDependentViewsPreserved<T>(
   fn: (tx: Tx) => Promise<T>,
   opts: { tables?: string[] } = {},
 ): Promise<{ result: T; views: ViewsReport }> {
-  return asPg(wh).transaction((tx) => preserveViewsIn(tx, parentSchema, fn, { dropTables: opts.tables }));
+  const { redshift } = await wh.capabilities();
+  return asPg(wh).transaction((tx) => preserveViewsIn(tx, parentSchema, fn, { dropTables: opts.tables, lateBinding: redshift }));
 }
 
 /**
@@ -148,8 +157,10 @@ export async function preserveViewsIn<T>(
   tx: PgTx,
   schema: string,
   fn: (tx: PgTx) => Promise<T>,
-  opts: { dropTables?: string[] } = {},
+  opts: { dropTables?: string[]; lateBinding?: boolean } = {},
 ): Promise<{ result: T; views: ViewsReport }> {
+  // Redshift: Galley views are late-binding (WITH NO SCHEMA BINDING), nothing depends on the parent's tables.
+  if (opts.lateBinding) return { result: await fn(tx), views: { recreated: [], lost: [] } };
   const all = await captureDependentViews(tx, schema);
   const toDrop = opts.dropTables === undefined ? all : await captureDependentViews(tx, schema, { tables: opts.dropTables });
   await dropCapturedViews(tx, toDrop);
