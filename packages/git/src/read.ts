@@ -2,7 +2,7 @@ import { AppError } from "@galley/core";
 import type { Git } from "./git-exec";
 import { lsTree, readBlobs } from "./objects";
 import type { TreeEntry } from "./parse";
-import { getHeadOrThrow } from "./refs";
+import { assertCommitExists, getHeadOrThrow } from "./refs";
 import type { FileContent, FileEntry, SkippedFile, TextFile } from "./types";
 import { assertSafePath, looksBinary, MAX_FILE_BYTES } from "./validate";
 
@@ -60,12 +60,15 @@ export async function readFiles(git: Git, branch: string, paths: string[]): Prom
   return result;
 }
 
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
 /**
  * Every text file under `prefix` (e.g. all pipeline definitions) in two git processes. Links, submodules, binary
  * and over-limit files are listed in `skipped` rather than failing the whole load.
  */
 export async function readAllTextFiles(git: Git, branch: string, prefix = ""): Promise<{ files: TextFile[]; skipped: SkippedFile[] }> {
-  const head = await getHeadOrThrow(git, branch);
+  // A run reads its pipeline at the commit it was planned from, not at the moving branch head.
+  const head = FULL_SHA.test(branch) ? (await assertCommitExists(git, branch, "commit"), branch) : await getHeadOrThrow(git, branch);
   const entries = await listEntries(git, head, prefix || undefined);
   const skipped: SkippedFile[] = [];
   const candidates = entries.filter((e) => {
