@@ -64,6 +64,20 @@ describe("Kitchen roles", () => {
     expect(await metric(s.wh, { schema: ka, sql: `SELECT count(*) FROM users` })).toBe(3);
   });
 
+  it("find the parent schema from the Kitchen's Galley views when not told", async () => {
+    const name = uniq("kd");
+    await createKitchenSchema(s.wh, { schema: name, parentSchema: "dev", policy: { default: "view" } });
+    try {
+      await ensureKitchenRole(s.wh, name);
+      await ensureKitchenRole(s.wh, name); // idempotent
+      expect(await ownerOf(name, "big")).toBe(kitchenRoleName(name));
+      expect(await metric(s.wh, { schema: name, sql: `SELECT count(*) FROM big` })).toBe(10000);
+    } finally {
+      await dropSchema(s.wh, name);
+      await dropKitchenRole(s.wh, name);
+    }
+  });
+
   it("are dropped with the Kitchen", async () => {
     const name = uniq("kc");
     await createKitchenSchema(s.wh, { schema: name, parentSchema: "dev", policy: { default: "view" }, role: true });

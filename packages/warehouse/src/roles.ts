@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { AppError, qualified, quoteIdent } from "@galley/core";
+import { parseViewMarker } from "./catalog";
 import { asPg, type Tx, type Warehouse } from "./warehouse";
 
 // One NOLOGIN role per Kitchen, owning the Kitchen's schema, with read access to the parent's.
@@ -58,7 +59,17 @@ export async function grantKitchenRole(tx: Tx, schema: string, opts: { parentSch
   if (rels.rowCount) {
     await tx.query(rels.rows.map((x) => `ALTER ${ALTER_BY_KIND[x.relkind]} ${qualified(schema, x.name)} OWNER TO ${r};`).join("\n"));
   }
-  if (opts.parentSchema) await grantParentRead(tx, opts.parentSchema, r);
+  // Views are checked with their owner's rights: the role must read every schema its Galley views show.
+  const parents = new Set(opts.parentSchema ? [opts.parentSchema] : []);
+  const marked = await tx.query<{ comment: string | null }>(
+    `SELECT obj_description(c.oid, 'pg_class') AS comment FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'v'`,
+    [schema],
+  );
+  for (const m of marked.rows) {
+    const parent = parseViewMarker(m.comment)?.schema;
+    if (parent) parents.add(parent);
+  }
+  for (const p of parents) await grantParentRead(tx, p, r);
   return role;
 }
 

@@ -74,13 +74,14 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
   rejectTransactionControl(input.sql, analysis, input.source);
   if (analysis.statements === 0) return { statements: 0, rowCounts: [], ms: 0, materialised: [], views: { recreated: [], lost: [] } };
   const pgw = asPg(wh);
+  // Before checking out a connection: a first capabilities() call needs one of its own.
+  const { redshift } = await wh.capabilities();
   return pgw.withClient(async (client) => {
     const watchdog = startWatchdog(pgw, client, input.timeoutMs + GRACE_MS);
     const tx = new PgTx(client);
     await client.query("BEGIN");
     try {
       await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(input.timeoutMs)))]);
-      const { redshift } = await wh.capabilities();
       const role = redshift ? undefined : await kitchenRoleOf(tx, input.schema);
       const dropTables = await tablesToUnbind(tx, input.schema, analysis);
       const { result, views } = await preserveViewsIn(
@@ -118,7 +119,7 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
 function startWatchdog(pgw: PgWarehouse, client: pg.PoolClient, ms: number): NodeJS.Timeout {
   const pid = (client as unknown as { processID?: number }).processID;
   const timer = setTimeout(() => {
-    if (pid) pgw.query(`SELECT pg_cancel_backend($1)`, [pid]).catch(() => {});
+    if (pid) pgw.cancelBackend(pid).catch(() => {});
   }, ms);
   timer.unref();
   return timer;

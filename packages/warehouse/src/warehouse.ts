@@ -63,22 +63,22 @@ export class PgTx implements Tx {
 export class PgWarehouse implements Warehouse {
   readonly label: string;
   private readonly pool: pg.Pool;
+  private readonly config: pg.ClientConfig;
   private caps?: Promise<Capabilities>;
 
   constructor(conn: WarehouseConn, opts: OpenWarehouseOptions = {}) {
     this.label = `${conn.host}:${conn.port}/${conn.database}`;
-    this.pool = new pg.Pool({
+    this.config = {
       host: conn.host,
       port: conn.port,
       database: conn.database,
       user: conn.user,
       password: conn.password,
       ssl: opts.ssl,
-      max: Math.max(2, opts.max ?? 4),
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 3000,
-      idleTimeoutMillis: 10_000,
       application_name: opts.applicationName ?? "galley",
-    });
+    };
+    this.pool = new pg.Pool({ ...this.config, max: Math.max(2, opts.max ?? 4), idleTimeoutMillis: 10_000 });
     // An idle client's socket dying (server restart) must not crash the process.
     this.pool.on("error", () => {});
   }
@@ -127,6 +127,18 @@ export class PgWarehouse implements Warehouse {
         throw e;
       }
     });
+  }
+
+  /** Cancels a backend's running statement over a fresh connection (the pool may be exhausted). */
+  async cancelBackend(pid: number): Promise<void> {
+    const c = new pg.Client(this.config);
+    c.on("error", () => {});
+    try {
+      await c.connect();
+      await c.query(`SELECT pg_cancel_backend($1)`, [pid]);
+    } finally {
+      await c.end().catch(() => {});
+    }
   }
 
   async ping(): Promise<{ ms: number; version: string }> {
