@@ -2,6 +2,7 @@
 // leaves the same rows (upserts by natural key; passwords are not re-hashed).
 import { hashPassword } from "@galley/auth";
 import { getDb, type Db } from "@galley/db";
+import { seedRepository, seedVault, seedWarehouses } from "./seed-demo-data";
 
 export const DEMO_PASSWORD = "galley-demo-2026";
 
@@ -15,6 +16,10 @@ export const DEMO_USERS = [
 
 export interface SeedOptions {
   databaseUrl: string;
+  /** Galley's data directory (analytics repo, vault key). Without it only database rows are seeded. */
+  dataDir?: string;
+  kek?: string;
+  kekFile?: string;
   /** Warehouse server for the demo environments; databases galley_wh_dev / galley_wh_prod live there. */
   warehouseHost?: string;
   warehousePort?: number;
@@ -95,7 +100,7 @@ async function upsertKitchen(
   return row.id;
 }
 
-export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitchens: string[] }> {
+export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitchens: string[]; warehouses?: Record<string, string> }> {
   const db = getDb(opts.databaseUrl);
   const dbUrl = new URL(opts.databaseUrl);
   const o = {
@@ -119,5 +124,19 @@ export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitc
     name: "padma_feature", parentId: dev, environmentId: envs.get("development")!, createdById: u("padma@galley.local"),
     staff: [u("padma@galley.local")], description: "Padma's feature work",
   });
-  return { users: users.size, kitchens: ["production", "dev", "padma_feature"] };
+  const kitchens = ["production", "dev", "padma_feature"];
+  if (!opts.dataDir) return { users: users.size, kitchens };
+
+  await seedRepository(`${opts.dataDir}/repo.git`, [
+    { name: "production", parent: null },
+    { name: "dev", parent: "production" },
+    { name: "padma_feature", parent: "dev" },
+  ]);
+  await seedVault(db, opts.kekFile ?? `${opts.dataDir}/kek`, opts.kek, [...envs].map(([name, id]) => ({ name, id })), u("admin@galley.local"));
+  const conn = (database: string) => ({ host: o.warehouseHost, port: o.warehousePort, user: o.warehouseUser, database });
+  const warehouses = await seedWarehouses([
+    { name: "production", conn: conn(`${o.warehouseDbPrefix}_prod`) },
+    { name: "development", conn: conn(`${o.warehouseDbPrefix}_dev`) },
+  ]);
+  return { users: users.size, kitchens, warehouses };
 }

@@ -4,7 +4,8 @@ import { closeDb } from "@galley/db";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./seed-demo";
 
 const config = loadConfig();
-const result = await seedDemo({ databaseUrl: config.DATABASE_URL });
+const result = await seedDemo({ databaseUrl: config.DATABASE_URL, dataDir: config.GALLEY_DATA_DIR, kek: config.GALLEY_KEK, kekFile: config.kekFile });
+for (const [k, v] of Object.entries(result.warehouses ?? {})) console.log(`[seed] warehouse data for ${k}: ${v}`);
 console.log(`[seed] demo organisation ready: ${result.users} users, Kitchens ${result.kitchens.join(" → ")}`);
 console.log(`[seed] sign in as ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(", ")}; password: ${DEMO_PASSWORD}`);
 await closeDb(config.DATABASE_URL);

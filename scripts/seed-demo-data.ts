@@ -1,0 +1,90 @@
+// The demo's git repository, vault secrets and warehouse data. Idempotent: what exists is kept.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Db } from "@galley/db";
+import { ensureDatabase } from "@galley/db/migrate";
+import { AnalyticsRepo } from "@galley/git";
+import { listSecrets, loadKeyring, setSecret } from "@galley/vault";
+import { createKitchenSchema, openWarehouse, schemaExists, type Warehouse } from "@galley/warehouse";
+
+const DEMO_REPO_DIR = path.join(import.meta.dirname, "demo-repo");
+const AUTHOR = { name: "Galley demo", email: "admin@galley.local" };
+
+function demoFiles(dir = DEMO_REPO_DIR, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (statSync(full).isDirectory()) Object.assign(out, demoFiles(full, rel));
+    else out[rel] = readFileSync(full, "utf8");
+  }
+  return out;
+}
+
+/** production ← dev ← padma_feature as branches, production holding the demo pipelines. */
+export async function seedRepository(repoDir: string, kitchens: { name: string; parent: string | null }[]): Promise<void> {
+  const repo = await AnalyticsRepo.init(repoDir, { defaultBranch: "production" });
+  for (const k of kitchens) {
+    if (await repo.branchExists(k.name)) continue;
+    if (!k.parent) await repo.seed(k.name, demoFiles(), AUTHOR, "Demo analytics repository: orders_daily and smoke_test pipelines");
+    else await repo.createBranch(k.name, k.parent);
+  }
+}
+
+export async function seedVault(db: Db, kekFile: string, kek: string | undefined, envs: { id: string; name: string }[], actorId: string): Promise<void> {
+  const keyring = loadKeyring({ kek, kekFile, create: true });
+  for (const env of envs) {
+    const names = new Set((await listSecrets({ db, keyring }, env.id)).map((s) => s.name));
+    if (!names.has("WAREHOUSE_PASSWORD")) {
+      // Local demo warehouses use trust auth; the value still shows that secrets never reach logs.
+      await setSecret({ db, keyring }, { environmentId: env.id, name: "WAREHOUSE_PASSWORD", value: `${env.name}-demo-password-2026`, actorId });
+    }
+  }
+}
+
+async function seedProductionData(wh: Warehouse): Promise<void> {
+  if (await schemaExists(wh, "production")) return;
+  await wh.transaction(async (tx) => {
+    await tx.query(`CREATE SCHEMA production`);
+    await tx.query(`CREATE TABLE production.customers (id int PRIMARY KEY, name text, email text, region text, signed_up date)`);
+    await tx.query(`INSERT INTO production.customers
+      SELECT i, 'Customer ' || i, 'customer' || i || '@example.com', (ARRAY['north','south','east'])[1 + i % 3], date '2024-01-01' + (i % 600)
+      FROM generate_series(1, 1000) i`);
+    await tx.query(`CREATE TABLE production.orders_history (id int PRIMARY KEY, customer_id int, amount numeric(12,2), ordered_on date)`);
+    await tx.query(`INSERT INTO production.orders_history
+      SELECT i, 1 + (i * 7919) % 1000, round((5 + (i * 37) % 500)::numeric, 2), date '2025-01-01' + (i % 320)
+      FROM generate_series(1, 20000) i`);
+  });
+}
+
+/**
+ * Warehouses: production's schema holds the source data; dev (development warehouse) gets a
+ * masked 50% sample streamed across, padma_feature gets zero-copy views over dev.
+ */
+export async function seedWarehouses(envs: { name: string; conn: { host: string; port: number; database: string; user: string } }[]): Promise<Record<string, string>> {
+  const report: Record<string, string> = {};
+  const whs = new Map<string, Warehouse>();
+  for (const e of envs) {
+    await ensureDatabase(`postgresql://${encodeURIComponent(e.conn.user)}@${e.conn.host}:${e.conn.port}/${e.conn.database}`);
+    whs.set(e.name, openWarehouse(e.conn, { applicationName: "galley-seed" }));
+  }
+  try {
+    const prod = whs.get("production")!;
+    const dev = whs.get("development")!;
+    await seedProductionData(prod);
+    if (!(await schemaExists(dev, "dev"))) {
+      const r = await createKitchenSchema(dev, {
+        schema: "dev", parentSchema: "production", source: prod,
+        policy: { default: "sample", sample: { percent: 50 }, masks: { customers: { email: { kind: "fake" }, name: { kind: "hash" } } } },
+      });
+      report.dev = r.tables.map((t) => `${t.table}:${t.mode}:${t.rows ?? "-"}`).join(" ");
+    }
+    if (!(await schemaExists(dev, "padma_feature"))) {
+      const r = await createKitchenSchema(dev, { schema: "padma_feature", parentSchema: "dev", policy: { default: "view" } });
+      report.padma_feature = r.tables.map((t) => `${t.table}:${t.mode}`).join(" ");
+    }
+  } finally {
+    await Promise.all([...whs.values()].map((w) => w.close()));
+  }
+  return report;
+}
