@@ -60,6 +60,15 @@ describe("runSql", () => {
     expect(await runSql(s.wh, { schema: "a", sql: `-- nothing\n`, timeoutMs: 5000 })).toMatchObject({ statements: 0 });
   });
 
+  it("counts a big SELECT's rows in the server and maps errors inside queries to their line", async () => {
+    const before = process.memoryUsage().heapUsed;
+    const r = await runSql(s.wh, { schema: "a", sql: `SELECT 1;\nSELECT g, repeat('x', 100) FROM generate_series(1, 2000000) g`, timeoutMs: 20_000 });
+    expect(r.rowCounts).toEqual([1, 2000000]);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(50_000_000);
+    const err = await runSql(s.wh, { schema: "a", sql: `SELECT 1;\n\nWITH t AS (SELECT 1 AS v) SELECT nope FROM t;`, timeoutMs: 5000 }).catch((e) => e);
+    expect(err).toMatchObject({ field: "sql:3", details: { sqlstate: "42703", line: 3, column: 34 } });
+  });
+
   it("quotes schema names with quotes and semicolons", async () => {
     await runSql(s.wh, { schema: `Q"uote; x`, sql: `CREATE TABLE "T" AS SELECT 1 AS v`, timeoutMs: 5000 });
     expect(await where("T")).toEqual([`Q"uote; x`]);

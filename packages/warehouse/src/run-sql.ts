@@ -49,14 +49,37 @@ async function tablesToUnbind(tx: PgTx, schema: string, analysis: ScriptAnalysis
   return [...new Set([...structural, ...views])];
 }
 
-async function execute(client: pg.PoolClient, input: RunSqlInput): Promise<pg.QueryResult[]> {
+const CURSOR_PREFIX = "DECLARE galley_rows NO SCROLL CURSOR FOR ";
+
+/**
+ * Sends the statements one at a time. Plain queries run through a cursor and MOVE, so a
+ * `SELECT * FROM huge` at the end of a node counts rows in the server instead of shipping them
+ * all into the worker's memory.
+ */
+async function execute(client: pg.PoolClient, input: RunSqlInput, analysis: ScriptAnalysis): Promise<(number | null)[]> {
   const listener = (msg: { message?: string }) => input.onNotice?.(msg.message ?? String(msg));
   client.on("notice", listener);
+  const counts: (number | null)[] = [];
   try {
-    const res = (await client.query(input.sql)) as unknown as pg.QueryResult | pg.QueryResult[];
-    return Array.isArray(res) ? res : [res];
-  } catch (e) {
-    throw sqlError(e, { sql: input.sql, source: input.source, timeoutMs: input.timeoutMs });
+    for (const span of analysis.spans) {
+      const text = input.sql.slice(span.start, span.end);
+      const before = Array.from(input.sql.slice(0, span.start)).length;
+      try {
+        if (span.query) {
+          await client.query(CURSOR_PREFIX + text);
+          const moved = await client.query("MOVE FORWARD ALL IN galley_rows");
+          await client.query("CLOSE galley_rows");
+          counts.push(moved.rowCount ?? 0);
+        } else {
+          const res = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+          for (const r of Array.isArray(res) ? res : [res]) counts.push(r.rowCount ?? null);
+        }
+      } catch (e) {
+        const offset = before - (span.query ? CURSOR_PREFIX.length : 0);
+        throw sqlError(e, { sql: input.sql, source: input.source, timeoutMs: input.timeoutMs, offset });
+      }
+    }
+    return counts;
   } finally {
     client.off("notice", listener);
   }
@@ -91,16 +114,16 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
           const prep = await prepareWriteIn(tx, input.schema, analysis);
           await tx.query(`SELECT set_config('search_path', $1, true)`, [`${quoteIdent(input.schema)}, public`]);
           if (role) await tx.query(`SET LOCAL ROLE ${quoteIdent(role)}`);
-          const results = await execute(client, input);
+          const counts = await execute(client, input, analysis);
           if (role) await tx.query(`RESET ROLE`);
-          return { prep, results };
+          return { prep, counts };
         },
         { dropTables, lateBinding: redshift },
       );
       await client.query("COMMIT");
       return {
         statements: analysis.statements,
-        rowCounts: result.results.map((r) => (r.rowCount === null || r.rowCount === undefined ? null : r.rowCount)),
+        rowCounts: result.counts,
         ms: Math.round(performance.now() - t0),
         materialised: [...result.prep.materialised, ...result.prep.emptied],
         views: { recreated: [...result.prep.views.recreated, ...views.recreated], lost: [...result.prep.views.lost, ...views.lost] },

@@ -22,6 +22,8 @@ export interface SqlErrorContext {
   /** File (or node) the SQL came from, for the error's field (`file:line`). */
   source?: string;
   timeoutMs?: number;
+  /** Characters of `sql` before the text PostgreSQL saw (statements are sent one at a time). */
+  offset?: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export function sqlError(e: unknown, ctx: SqlErrorContext = {}): AppError {
   if (!err || typeof err.message !== "string" || typeof err.code !== "string") {
     return new AppError("internal", `warehouse query failed: ${String((e as Error)?.message ?? e)}`, { cause: e });
   }
-  const pos = err.position ? Number(err.position) : undefined;
+  const pos = err.position ? Number(err.position) + (ctx.offset ?? 0) : undefined;
   const where = ctx.sql !== undefined && pos ? lineOfPosition(ctx.sql, pos) : undefined;
   let message = err.message;
   if (err.code === "57014" && ctx.timeoutMs !== undefined) message = `SQL timed out after ${ctx.timeoutMs} ms (${err.message})`;

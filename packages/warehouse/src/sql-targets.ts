@@ -34,7 +34,11 @@ export interface ScriptAnalysis {
   dynamic: boolean;
   /** Statements that would end the caller's transaction (COMMIT, ROLLBACK, BEGIN...). */
   transactionControl: { keyword: string; statement: number; position: number }[];
+  /** Each statement's text span in the script, and whether it only returns rows (a plain query). */
+  spans: { start: number; end: number; query: boolean }[];
 }
+
+const QUERY_HEADS = new Set(["select", "values", "table", "with"]);
 
 /** Kinds whose statement can be blocked by, or silently drop, views depending on the relation. */
 export const STRUCTURAL_KINDS: ReadonlySet<WriteKind> = new Set<WriteKind>([
@@ -218,6 +222,7 @@ export function analyzeScript(sql: string): ScriptAnalysis {
   const transactionControl: ScriptAnalysis["transactionControl"] = [];
   const seen = new Set<string>();
   let dynamic = false;
+  const spans: ScriptAnalysis["spans"] = [];
   statements.forEach((stmt, index) => {
     const head = stmt[0];
     if (head.type === "word" && TX_CONTROL.has(head.value) && !(head.value === "rollback" && isWord(stmt[1], "to"))) {
@@ -238,10 +243,12 @@ export function analyzeScript(sql: string): ScriptAnalysis {
         r.names.forEach((x) => names.add(x));
       }
     }
+    // Writes inside (data-modifying CTEs, SELECT INTO) cannot run as a cursor.
+    spans.push({ start: head.start, end: stmt[stmt.length - 1].end, query: isWord(head, ...QUERY_HEADS) && found.length === 0 });
     for (const f of found) {
       targets.push({ kind: f.kind, schema: f.n.schema, name: f.n.name, statement: index, mentionedBefore: seen.has(f.n.name) });
     }
     names.forEach((x) => seen.add(x));
   });
-  return { statements: statements.length, targets, dynamic, transactionControl };
+  return { statements: statements.length, targets, dynamic, transactionControl, spans };
 }
