@@ -13,7 +13,7 @@ import { asPg, type PgTx, type Warehouse } from "./warehouse";
 export interface PrepareWriteReport {
   /** Galley views turned into tables holding the parent's rows. */
   materialised: string[];
-  /** Galley views turned into empty tables because the SQL drops them before anything reads them. */
+  /** Galley views turned into empty tables because the SQL drops or truncates them before anything reads them. */
   emptied: string[];
   /** Galley views the SQL replaces or drops as views: no longer treated as Galley views. */
   unmarked: string[];
@@ -21,6 +21,7 @@ export interface PrepareWriteReport {
 }
 
 const UNMARK_KINDS = new Set(["drop-view", "replace-view", "create-view"]);
+const EMPTYING_KINDS = new Set(["drop-table", "truncate"]);
 
 /** Target names (unqualified or qualified with `schema`) in order of first write. */
 export function targetsIn(schema: string, analysis: ScriptAnalysis): WriteTarget[] {
@@ -73,8 +74,8 @@ export async function prepareWriteIn(tx: PgTx, schema: string, analysis: ScriptA
       await tx.query(`COMMENT ON VIEW ${qualified(schema, t.name)} IS NULL`);
       report.unmarked.push(t.name);
     } else {
-      // `DROP TABLE x; CREATE TABLE x AS ...` with nothing reading x first: the rows would be thrown away.
-      const withData = !(t.kind === "drop-table" && !t.mentionedBefore);
+      // `DROP TABLE x` or `TRUNCATE x` with nothing reading x first: the rows would be thrown away.
+      const withData = !(EMPTYING_KINDS.has(t.kind) && !t.mentionedBefore);
       await materialise(tx, schema, t.name, withData, report);
     }
   }

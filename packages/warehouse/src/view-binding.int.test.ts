@@ -112,11 +112,13 @@ describe("copy on first write", () => {
 
   it("prepareWrite alone turns written views into tables and unmarks replaced views", async () => {
     const r = await prepareWrite(s.wh, "padma", `TRUNCATE orders; CREATE OR REPLACE VIEW users AS SELECT * FROM dev.users WHERE id > 100; SELECT * FROM big`);
-    expect(r.materialised).toEqual(["orders"]);
-    expect(r.unmarked).toEqual(["users"]);
+    expect(r).toMatchObject({ materialised: [], emptied: ["orders"], unmarked: ["users"] });
+    expect(await count(s.wh, "padma.orders")).toBe(0);
+    expect(await count(s.wh, "dev.orders")).toBe(1000);
+    expect(await prepareWrite(s.wh, "padma", `SELECT count(*) FROM big; TRUNCATE big`)).toMatchObject({ materialised: ["big"], emptied: [] });
     const t = await listTables(s.wh, "padma");
     expect(t.map((x) => [x.name, x.kind, x.viewOf ?? null])).toEqual([
-      ["big", "view", "dev.big"],
+      ["big", "table", null],
       ["orders", "table", null],
       ["users", "view", null],
     ]);
