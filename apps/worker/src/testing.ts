@@ -1,0 +1,104 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { getDb, type Db } from "@galley/db";
+import { createTestDatabase, type TestDatabase } from "@galley/db/testing";
+import { AnalyticsRepo } from "@galley/git";
+import { startRun, type RunSelection } from "@galley/runs";
+import { listSecrets, loadKeyring } from "@galley/vault";
+import { seedDemo } from "../../../scripts/seed-demo";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+
+export interface WorkerEnv {
+  t: TestDatabase;
+  db: Db;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  repo: AnalyticsRepo;
+  whPrefix: string;
+}
+
+/** A seeded Galley (database, repo, vault, warehouses) of its own; Docker and the runner image ready. */
+export async function setUpGalley(executor: "docker" | "local" = "docker"): Promise<WorkerEnv> {
+  if (executor === "docker") {
+    execFileSync("bash", [path.join(ROOT, "scripts/ensure-docker.sh")], { stdio: "inherit" });
+    execFileSync("bash", [path.join(ROOT, "docker/runner/build.sh")], { stdio: "inherit" });
+  }
+  const t = await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "galley-worker-"));
+  const whPrefix = `galley_t_wh${randomBytes(3).toString("hex")}`;
+  await seedDemo({ databaseUrl: t.url, dataDir, warehouseDbPrefix: whPrefix });
+  const env = {
+    ...process.env,
+    DATABASE_URL: t.url,
+    GALLEY_DATA_DIR: dataDir,
+    GALLEY_QUEUE_PREFIX: `galley-t-${randomBytes(4).toString("hex")}`,
+    GALLEY_EXECUTOR: executor,
+    WORKER_CONCURRENCY: "4",
+    LOG_LEVEL: "info",
+  };
+  return { t, db: getDb(t.url), dataDir, env, repo: await AnalyticsRepo.open(path.join(dataDir, "repo.git")), whPrefix };
+}
+
+export async function tearDownGalley(g: WorkerEnv): Promise<void> {
+  await g.t.drop();
+  const admin = getDb(process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+  for (const suffix of ["dev", "prod"]) await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${g.whPrefix}_${suffix}" WITH (FORCE)`).catch(() => {});
+}
+
+export function startWorker(g: WorkerEnv): ChildProcess & { output: string[] } {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "apps/worker/src/main.ts")], {
+    env: g.env,
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  }) as ChildProcess & { output: string[] };
+  child.output = [];
+  child.stdout!.on("data", (d) => child.output.push(String(d)));
+  child.stderr!.on("data", (d) => child.output.push(String(d)));
+  return child;
+}
+
+export async function stopWorker(w: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (w.exitCode !== null || w.signalCode !== null) return;
+  const exited = new Promise((r) => w.once("exit", r));
+  w.kill(signal);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (w.exitCode === null && w.signalCode === null) w.kill("SIGKILL");
+}
+
+export async function run(g: WorkerEnv, kitchen: string, pipeline: string, opts: { selection?: RunSelection; parameters?: Record<string, string | number> } = {}) {
+  const keyring = loadKeyring({ kekFile: path.join(g.dataDir, "kek"), create: false });
+  const k = await g.db.kitchen.findFirstOrThrow({ where: { name: kitchen, deletedAt: null } });
+  return startRun(
+    {
+      db: g.db,
+      executor: g.env.GALLEY_EXECUTOR as "docker" | "local",
+      vaultNames: async (e) => (await listSecrets({ db: g.db, keyring }, e)).map((s) => s.name),
+      source: { headOf: (b) => g.repo.headOf(b), readTextFiles: async (c, p) => (await g.repo.readAllTextFiles(c, p)).files },
+    },
+    { kitchenId: k.id, pipeline, trigger: "manual", triggeredById: null, ...opts },
+  );
+}
+
+export async function waitForRun(db: Db, runId: string, timeoutMs = 60_000): Promise<{ status: string; nodes: Record<string, { status: string; attempt: number; outputs: unknown; error: string | null }> }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { nodes: true } });
+    if (["succeeded", "failed", "cancelled"].includes(r.status) || Date.now() > deadline) {
+      return { status: r.status, nodes: Object.fromEntries(r.nodes.map((n) => [n.nodeId, { status: n.status, attempt: n.attempt, outputs: n.outputs, error: n.error }])) };
+    }
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+export async function logsOf(db: Db, runId: string): Promise<string> {
+  const lines = await db.nodeLog.findMany({ where: { nodeRun: { runId } }, orderBy: { id: "asc" }, select: { line: true } });
+  return lines.map((l) => l.line).join("\n");
+}
+
+export async function commit(g: WorkerEnv, branch: string, files: Record<string, string>) {
+  return g.repo.commitFiles(branch, { changes: Object.entries(files).map(([p, content]) => ({ path: p, content })), message: "test pipeline", author: { name: "Test", email: "t@galley.local" } });
+}

@@ -1,0 +1,113 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commit, logsOf, run, setUpGalley, startWorker, stopWorker, tearDownGalley, waitForRun, type WorkerEnv } from "./testing";
+
+let g: WorkerEnv;
+let worker: ReturnType<typeof startWorker>;
+const DEV_SECRET = "development-demo-password-2026";
+
+async function tablesIn(schema: string, database: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${database}` });
+  await c.connect();
+  const { rows } = await c.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1", [schema]);
+  await c.end();
+  return rows.map((r) => r.table_name);
+}
+
+beforeAll(async () => {
+  g = await setUpGalley("docker");
+  worker = startWorker(g);
+}, 180_000);
+
+afterAll(async () => {
+  if (worker) await stopWorker(worker);
+  if (g) await tearDownGalley(g);
+});
+
+describe("worker with the Docker executor", () => {
+  it("runs the demo pipeline in dev, a developer Kitchen and production, each in its own schema", async () => {
+    for (const [kitchen, db] of [["dev", `${g.whPrefix}_dev`], ["padma_feature", `${g.whPrefix}_dev`], ["production", `${g.whPrefix}_prod`]] as const) {
+      const { runId } = await run(g, kitchen, "orders_daily");
+      const r = await waitForRun(g.db, runId);
+      expect(r.status, `${kitchen}: ${JSON.stringify(r.nodes)}\n${worker.output.join("").slice(-2000)}`).toBe("succeeded");
+      expect(r.nodes.summary.outputs).toEqual({ orders: 3, revenue: 215.75, top_region: "north" });
+      expect(await tablesIn(kitchen, db)).toEqual(expect.arrayContaining(["orders_clean", "raw_orders", "summary_history"]));
+    }
+    // padma_feature's own pipeline wrote its own tables: dev's views were not touched, and dev's
+    // customers view in padma_feature still reads dev's data.
+    expect(await tablesIn("padma_feature", `${g.whPrefix}_dev`)).not.toContain("customers");
+  });
+
+  it("never shows a vault secret: plain, split, base64 or in the compiled pipeline", async () => {
+    await commit(g, "padma_feature", {
+      "pipelines/leak/pipeline.yaml": [
+        "name: leak",
+        "nodes:",
+        "  - id: print",
+        "    type: container",
+        "    image: galley-runner:latest",
+        "    command: [sh, -c, 'echo \"pw=$PW\"; printf %s \"$PW\" | head -c 9; printf %s \"$PW\" | tail -c +10; echo; printf %s \"$PW\" | base64']",
+        "    env: { PW: \"{{vault.WAREHOUSE_PASSWORD}}\" }",
+      ].join("\n"),
+    });
+    const { runId } = await run(g, "padma_feature", "leak");
+    const r = await waitForRun(g.db, runId);
+    expect(r.status).toBe("succeeded");
+    const logs = await logsOf(g.db, runId);
+    expect(logs).toContain("pw=***");
+    expect(logs).not.toContain(DEV_SECRET);
+    expect(logs).not.toContain(Buffer.from(DEV_SECRET).toString("base64"));
+    const stored = await g.db.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(JSON.stringify(stored.compiled)).not.toContain(DEV_SECRET);
+  });
+
+  it("fails a node that exits non-zero, shows why, and skips what depends on it", async () => {
+    const { runId } = await run(g, "dev", "smoke_test", { parameters: { expect_regions: 7 } });
+    // smoke_test reads orders_clean, which the first test built in dev.
+    const r = await waitForRun(g.db, runId);
+    expect(r.status).toBe("failed");
+    expect(r.nodes.check.status).toBe("failed");
+    expect(r.nodes.check.error).toMatch(/exited with code 1/);
+    expect(await logsOf(g.db, runId)).toContain("region count mismatch: expected 7");
+  });
+
+  it("times out a node and cancels a running run, stopping its container", async () => {
+    await commit(g, "padma_feature", {
+      "pipelines/slow/pipeline.yaml": [
+        "name: slow",
+        "nodes:",
+        "  - id: nap",
+        "    type: container",
+        "    image: galley-runner:latest",
+        "    command: [sleep, '3600']",
+        "    timeout: '{{params.t}}'",
+        "parameters:",
+        "  t: { default: 2s }",
+      ].join("\n").replace("'{{params.t}}'", "2s"),
+      "pipelines/slow2/pipeline.yaml": ["name: slow2", "nodes:", "  - id: nap", "    type: container", "    image: galley-runner:latest", "    command: [sleep, '3600']"].join("\n"),
+    });
+    const t0 = Date.now();
+    const timed = await run(g, "padma_feature", "slow");
+    const r1 = await waitForRun(g.db, timed.runId);
+    expect(r1.nodes.nap.status).toBe("timed_out");
+    expect(Date.now() - t0).toBeLessThan(15_000);
+
+    const { cancelRun } = await import("@galley/runs");
+    const long = await run(g, "padma_feature", "slow2");
+    for (let i = 0; i < 100; i++) {
+      const n = await g.db.nodeRun.findFirstOrThrow({ where: { runId: long.runId } });
+      if (n.status === "running" && (await logsOf(g.db, long.runId)).includes("attempt 1")) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const c0 = Date.now();
+    await cancelRun(g.db, long.runId);
+    for (let i = 0; i < 100; i++) {
+      const n = await g.db.nodeRun.findFirstOrThrow({ where: { runId: long.runId } });
+      if (n.status === "cancelled") break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const n = await g.db.nodeRun.findFirstOrThrow({ where: { runId: long.runId } });
+    expect(n.status).toBe("cancelled");
+    expect(Date.now() - c0).toBeLessThan(8_000);
+  });
+});
