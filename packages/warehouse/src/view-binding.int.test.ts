@@ -43,6 +43,8 @@ describe("parent pipelines and child views", () => {
     expect(r.views.recreated).toEqual(expect.arrayContaining(["padma.users", "padma_kid.users", "padma.orders", "padma_kid.orders"]));
     expect(r.views.lost).toEqual([]);
     expect(await count(s.wh, "padma_kid.users")).toBe(1);
+    // Deleting a Kitchen that still has children says what its CASCADE took from them.
+    expect(await dropSchema(s.wh, "padma")).toEqual({ dropped: true, droppedDependents: ["padma_kid.big", "padma_kid.orders", "padma_kid.users"] });
   });
 
   it("parent drops a table entirely: the child's view is reported lost, and comes back with syncKitchenViews", async () => {
