@@ -224,6 +224,14 @@ describe("parsePipeline: errors name file, line and field", () => {
     expect(parse("name: demo\n").errors).toEqual([{ file: FILE, line: 1, column: 1, field: "nodes", message: "nodes is required" }]);
   });
 
+  it("refuses __proto__ keys instead of losing them", () => {
+    const r = parse("name: demo\nparameters:\n  __proto__: { default: 1 }\nnodes:\n  - { id: a, type: container, image: x, env: { __proto__: y } }\n");
+    expect(r.errors.map((e) => [e.line, e.field])).toEqual([
+      [3, "parameters.__proto__"],
+      [5, "nodes[0].env.__proto__"],
+    ]);
+  });
+
   it("does not expand alias bombs", () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`)].join("\n");
     const r = parse(`${bomb}\nname: demo\nnodes: []\n`);

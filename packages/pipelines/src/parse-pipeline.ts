@@ -27,6 +27,9 @@ export function parsePipeline(file: PipelineFileInput): ParseResult {
     return { errors: [{ file: file.path, field: "nodes", message: `a pipeline has at most ${MAX_NODES} nodes` }] };
   }
   const sink = new ErrorSink(file.path, loaded.locator);
+  // zod drops a `__proto__` key without a word, and as a plain object key it would set a prototype.
+  for (const path of protoKeys(loaded.value, [])) sink.at(path, 'the key "__proto__" is not allowed');
+  if (sink.errors.length > 0) return { errors: sortErrors(sink.errors) };
   const parsed = ZPipelineFile.safeParse(loaded.value, { error: describeIssue });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) reportIssue(issue, sink);
@@ -36,6 +39,19 @@ export function parsePipeline(file: PipelineFileInput): ParseResult {
   rememberOrigin(pipeline, { locator: loaded.locator, siblingFiles: file.siblingFiles, sources: file.sources });
   const errors = validatePipeline(pipeline);
   return errors.length > 0 ? { errors } : { pipeline, errors };
+}
+
+function protoKeys(value: unknown, path: PropertyKey[]): PropertyKey[][] {
+  if (!value || typeof value !== "object") return [];
+  const found: PropertyKey[][] = [];
+  if (Array.isArray(value)) value.forEach((v, i) => found.push(...protoKeys(v, [...path, i])));
+  else {
+    for (const key of Object.keys(value)) {
+      if (key === "__proto__") found.push([...path, key]);
+      else found.push(...protoKeys((value as Record<string, unknown>)[key], [...path, key]));
+    }
+  }
+  return found;
 }
 
 function reportIssue(issue: z.core.$ZodIssue, sink: ErrorSink): void {
