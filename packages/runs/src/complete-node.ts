@@ -18,9 +18,10 @@ export interface CompleteResult {
 
 type Deps = Record<string, string[]>;
 
+/** Only the dependency map of the run document: the rest can be large and is not needed here. */
 export async function depsOfRun(tx: Tx, runId: string): Promise<Deps> {
-  const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { compiled: true } });
-  return ((run.compiled as { deps?: Deps }).deps ?? {}) as Deps;
+  const [row] = await tx.$queryRaw<{ deps: Deps | null }[]>`SELECT compiled->'deps' AS deps FROM runs WHERE id = ${runId}::uuid`;
+  return row?.deps ?? {};
 }
 
 /**
@@ -97,6 +98,10 @@ export async function completeNode(
 
 /** Closes the run when every node is terminal. Conditional, so a cancelled run stays cancelled. */
 export async function settleRunInTx(tx: Tx, runId: string): Promise<RunStatus | null> {
+  // Cheap check first: a run with work left (the common case) needs no node list.
+  const [open] = await tx.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM node_runs WHERE run_id = ${runId}::uuid AND status IN ('pending', 'queued', 'running')`;
+  if (open && open.n > 0) return null;
   const nodes = await tx.nodeRun.findMany({ where: { runId }, select: { status: true, error: true, nodeId: true } });
   const settled = settledRunStatus(nodes.map((n) => n.status as NodeStatus));
   if (!settled) return null;

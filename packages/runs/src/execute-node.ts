@@ -72,8 +72,8 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
   let outcome: NodeOutcome;
   let backoffMs = 1000;
   try {
-    const run = await deps.db.run.findUniqueOrThrow({ where: { id: job.runId }, select: { commit: true, compiled: true, executor: true } });
-    const doc = run.compiled as unknown as RunDocument;
+    const run = await loadRunDocument(deps.db, job.runId);
+    const doc = run.doc;
     backoffMs = doc.policy[job.nodeId]?.backoffMs ?? 1000;
     sink.write("system", `[galley] attempt ${job.attempt} on ${deps.workerId} (${run.executor === "local" ? "local executor: no container isolation" : "docker executor"})`);
     outcome = await runAttempt(deps, job, doc, run.commit, sink, abort.signal);
@@ -90,6 +90,19 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
   const result = await completeNode({ db: deps.db, dispatchNow: deps.dispatchNow }, { ...job, workerId: deps.workerId, backoffMs, outcome });
   log.info("node finished", { status: outcome.status, applied: result.applied, retrying: result.retrying, queued: result.queued, runStatus: result.runStatus });
   return "done";
+}
+
+// A run's document never changes once written: keep the last few parsed in memory, so a
+// 500-node run does not re-read and re-parse it for every node.
+const documents = new Map<string, { commit: string; executor: string; doc: RunDocument }>();
+async function loadRunDocument(db: Db, runId: string) {
+  const hit = documents.get(runId);
+  if (hit) return hit;
+  const run = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { commit: true, compiled: true, executor: true } });
+  const entry = { commit: run.commit, executor: run.executor, doc: run.compiled as unknown as RunDocument };
+  documents.set(runId, entry);
+  if (documents.size > 32) documents.delete(documents.keys().next().value!);
+  return entry;
 }
 
 async function runAttempt(deps: ExecuteNodeDeps, job: NodeJob, doc: RunDocument, commit: string, sink: LogSink, signal: AbortSignal): Promise<NodeOutcome> {
