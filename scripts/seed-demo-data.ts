@@ -34,7 +34,7 @@ export async function seedRepository(repoDir: string, kitchens: { name: string; 
 export async function seedVault(db: Db, kekFile: string, kek: string | undefined, envs: { id: string; name: string }[], actorId: string): Promise<void> {
   const keyring = loadKeyring({ kek, kekFile, create: true });
   for (const env of envs) {
-    const names = new Set((await listSecrets({ db, keyring }, env.id)).map((s) => s.name));
+    const names = new Set((await listSecrets({ db }, env.id)).map((s) => s.name));
     if (!names.has("WAREHOUSE_PASSWORD")) {
       // Local demo warehouses use trust auth; the value still shows that secrets never reach logs.
       await setSecret({ db, keyring }, { environmentId: env.id, name: "WAREHOUSE_PASSWORD", value: `${env.name}-demo-password-2026`, actorId });

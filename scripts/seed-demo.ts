@@ -44,7 +44,7 @@ async function upsertUsers(db: Db) {
   return byEmail;
 }
 
-async function upsertEnvironments(db: Db, o: Required<Omit<SeedOptions, "databaseUrl">>) {
+async function upsertEnvironments(db: Db, o: { warehouseHost: string; warehousePort: number; warehouseUser: string; warehouseDbPrefix: string }) {
   const envs = [
     { name: "production", kind: "production" as const, description: "Locked production toolchain", db: `${o.warehouseDbPrefix}_prod`, policy: { default: "copy" } },
     { name: "development", kind: "development" as const, description: "Shared development toolchain", db: `${o.warehouseDbPrefix}_dev`, policy: { default: "view" } },

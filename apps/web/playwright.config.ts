@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { E2E_BASE_URL, E2E_DATABASE_URL, E2E_PORT } from "./e2e/e2e-env";
+import { E2E_BASE_URL, E2E_DATA_DIR, E2E_ENV, E2E_PORT } from "./e2e/e2e-env";
 
 // Browser tests against the production build. Debian's Chromium, never a downloaded browser.
 // Order (Playwright runs the webServer before globalSetup): build + start the server, whose
@@ -26,17 +26,13 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: `node ./node_modules/next/dist/bin/next build && node ./node_modules/next/dist/bin/next start -p ${E2E_PORT}`,
+    // The data dir is wiped before the server starts; globalSetup then seeds it.
+    command: `rm -rf '${E2E_DATA_DIR}' && mkdir -p '${E2E_DATA_DIR}' && node ./node_modules/next/dist/bin/next build && node ./node_modules/next/dist/bin/next start -p ${E2E_PORT}`,
     url: `${E2E_BASE_URL}/sign-in`,
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
-    env: {
-      DATABASE_URL: E2E_DATABASE_URL,
-      GALLEY_BASE_URL: E2E_BASE_URL,
-      NEXT_TELEMETRY_DISABLED: "1",
-      LOG_LEVEL: "warn",
-    },
+    env: E2E_ENV,
   },
 });

@@ -76,7 +76,7 @@ interface ProcessOptions extends GitRunOptions {
 export function runProcess(cmd: string, args: string[], opts: ProcessOptions): Promise<GitResult> {
   const okCodes = opts.okCodes ?? [0];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, shell: false, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env as NodeJS.ProcessEnv, shell: false, stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

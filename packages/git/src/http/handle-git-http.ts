@@ -173,7 +173,7 @@ async function runBackend(
   body: AsyncIterable<Uint8Array>,
   pushed: PushRef[],
 ): Promise<GitHttpResponse> {
-  const child = spawn("git", ["http-backend"], { env: backendEnv(req, opts, r), shell: false, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("git", ["http-backend"], { env: backendEnv(req, opts, r) as NodeJS.ProcessEnv, shell: false, stdio: ["pipe", "pipe", "pipe"] });
   const stderr: Buffer[] = [];
   child.stderr.on("data", (b: Buffer) => stderr.length < 64 && stderr.push(b));
   child.stdin.on("error", () => {});
