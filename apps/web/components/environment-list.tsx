@@ -10,7 +10,7 @@ export function EnvironmentList({ environments }: { environments: TEnvironmentRo
       {environments.map((e) => (
         <li key={e.id} className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" data-testid="environment-row">
           <div className="flex items-center justify-between gap-2">
-            <EnvironmentBadge name={e.name} kind={e.kind} />
+            <a href={`/environments/${encodeURIComponent(e.name)}`} className="hover:underline"><EnvironmentBadge name={e.name} kind={e.kind} /></a>
             <span className="text-xs text-slate-500">
               {e.kitchens} Kitchen{e.kitchens === 1 ? "" : "s"}
             </span>

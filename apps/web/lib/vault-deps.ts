@@ -1,0 +1,26 @@
+import { AppError } from "@galley/core";
+import { loadKeyring, type Keyring } from "@galley/vault";
+import { can } from "@galley/auth";
+import type { AuthUser } from "@galley/auth";
+import { config } from "./config";
+import { db } from "./deps";
+
+let keyring: Keyring | undefined;
+
+/** The vault's key ring, loaded on first use (the key file is created on the first start). */
+export function vaultDeps() {
+  keyring ??= loadKeyring({ kek: config().GALLEY_KEK, kekFile: config().kekFile, create: true });
+  return { db: db(), keyring };
+}
+
+/** The environment by name, after checking the user may do `action` on it. */
+export async function getEnvironmentForOrThrow(name: string, user: AuthUser, action: "view" | "manage_vault") {
+  const env = await db().environment.findUnique({ where: { name }, select: { id: true, name: true, kind: true } });
+  if (!env) throw new AppError("not_found", `environment ${name} does not exist`);
+  if (!can(user, action, { type: "environment", kind: env.kind })) {
+    throw new AppError("forbidden", action === "manage_vault"
+      ? `only ${env.kind === "production" ? "production engineers" : "DataOps engineers"} and admins manage the ${env.name} vault`
+      : `you may not see environment ${env.name}`);
+  }
+  return env;
+}
