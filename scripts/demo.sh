@@ -24,13 +24,14 @@ step "starting the worker and the web app"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
-(cd apps/worker && exec pnpm -s start) &
+# exec node directly (not through pnpm) so the pids we hold are the servers themselves.
+(cd apps/worker && exec node --import tsx src/main.ts) &
 pids+=($!)
-(cd apps/web && exec pnpm -s start) &
+(cd apps/web && exec node ./node_modules/next/dist/bin/next start -p "${PORT:-3000}") &
 pids+=($!)
-for _ in $(seq 1 60); do curl -fs http://localhost:3000/api/health >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 1 60); do curl -fs "http://localhost:${PORT:-3000}/api/health" >/dev/null 2>&1 && break; sleep 1; done
 echo
-echo "Galley is up at http://localhost:3000 (ready in $(( $(date +%s) - T0 )) s)"
+echo "Galley is up at http://localhost:${PORT:-3000} (ready in $(( $(date +%s) - T0 )) s)"
 echo "Sign in as padma@galley.local (developer), chris@galley.local (DataOps), eric@galley.local (production),"
 echo "maya@galley.local (manager) or admin@galley.local, password: galley-demo-2026"
 echo "Press Ctrl-C to stop."
