@@ -1,0 +1,97 @@
+// The web app's warehouse connections, one pool per environment. Credentials come from the
+// environment's vault (WAREHOUSE_PASSWORD, optional: trust auth locally; MASK_SALT, optional).
+// Secrets are decrypted only when their version changes, and every decryption writes a
+// `vault.read` audit row in the same statement that reads them (no audit row, no values).
+import { AppError } from "@galley/core";
+import type { Db } from "@galley/db";
+import { openSecret, type Keyring } from "@galley/vault";
+import { openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
+import type { EnvironmentWarehouse, WarehousePort } from "./deps";
+
+const NAMES = ["WAREHOUSE_PASSWORD", "MASK_SALT"];
+
+interface Pooled {
+  key: string;
+  value: Promise<EnvironmentWarehouse>;
+}
+
+export interface EnvironmentWarehousesOptions {
+  /** Loaded lazily: a missing vault key only matters once a secret must be opened. */
+  keyring: () => Keyring;
+  applicationName?: string;
+  open?: (conn: WarehouseConn) => Warehouse;
+}
+
+export class EnvironmentWarehouses implements WarehousePort {
+  private readonly pools = new Map<string, Pooled>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: EnvironmentWarehousesOptions,
+  ) {}
+
+  async forEnvironment(environmentId: string): Promise<EnvironmentWarehouse> {
+    const env = await this.db.environment.findUnique({
+      where: { id: environmentId },
+      select: {
+        warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true,
+        secrets: { where: { name: { in: NAMES } }, select: { name: true, version: true } },
+      },
+    });
+    if (!env) throw new AppError("not_found", `environment ${environmentId} does not exist`);
+    const versions = env.secrets.map((s) => `${s.name}@${s.version}`).sort().join(",");
+    const key = `${env.warehouseUser}@${env.warehouseHost}:${env.warehousePort}/${env.warehouseDb}#${versions}`;
+    const pooled = this.pools.get(environmentId);
+    if (pooled?.key === key) return pooled.value;
+    const value = this.connect(environmentId, env, env.secrets.length > 0);
+    this.pools.set(environmentId, { key, value });
+    // A failed connection attempt must not stay cached; a replaced pool is closed.
+    value.catch(() => this.pools.get(environmentId)?.value === value && this.pools.delete(environmentId));
+    if (pooled) void pooled.value.then((p) => p.wh.close()).catch(() => {});
+    return value;
+  }
+
+  private async connect(
+    environmentId: string,
+    env: { warehouseHost: string; warehousePort: number; warehouseDb: string; warehouseUser: string },
+    hasSecrets: boolean,
+  ): Promise<EnvironmentWarehouse> {
+    const secrets = hasSecrets ? await this.readSecrets(environmentId) : {};
+    const conn = { host: env.warehouseHost, port: env.warehousePort, database: env.warehouseDb, user: env.warehouseUser, password: secrets.WAREHOUSE_PASSWORD };
+    const wh = (this.opts.open ?? ((c) => openWarehouse(c, { applicationName: this.opts.applicationName ?? "galley-web" })))(conn);
+    return { wh, ...(secrets.MASK_SALT ? { maskSalt: secrets.MASK_SALT } : {}) };
+  }
+
+  private async readSecrets(environmentId: string): Promise<Record<string, string>> {
+    let keyring: Keyring;
+    try {
+      keyring = this.opts.keyring();
+    } catch (e) {
+      throw new AppError("unavailable", `the vault key is not available, so the warehouse password cannot be read: ${(e as Error).message}`, { cause: e });
+    }
+    const rows = await this.db.$queryRaw<{ name: string | null; version: number | null; ciphertext: string | null }[]>`
+      WITH s AS (
+        SELECT name, version, ciphertext FROM vault_secrets WHERE environment_id = ${environmentId}::uuid AND name = ANY(${NAMES}::text[])
+      ), a AS (
+        INSERT INTO audit_log (actor_id, action, target, details)
+        SELECT NULL, 'vault.read', ${`vault:${environmentId}`},
+               jsonb_build_object('environmentId', ${environmentId}::text, 'purpose', 'warehouse connection (web)',
+                                  'names', COALESCE(jsonb_agg(s.name ORDER BY s.name), '[]'::jsonb))
+        FROM s
+        RETURNING id
+      )
+      SELECT s.name, s.version, s.ciphertext FROM a LEFT JOIN s ON true`;
+    if (rows.length === 0) throw new Error("vault.read audit row was not written");
+    const out: Record<string, string> = {};
+    for (const r of rows) {
+      if (r.name) out[r.name] = openSecret(keyring, { environmentId, name: r.name, version: r.version! }, r.ciphertext!);
+    }
+    return out;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(all.map((p) => p.value.then((x) => x.wh.close()).catch(() => {})));
+  }
+}

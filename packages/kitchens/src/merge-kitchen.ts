@@ -1,0 +1,130 @@
+import { AppError } from "@galley/core";
+import { advisoryXactLock, withTransaction, type Prisma, type Tx } from "@galley/db";
+import type { MergeConflict } from "@galley/git";
+import { assertAllowed, getKitchenForActorOrThrow } from "./access";
+import { authorOf, type KitchenActor, type KitchensDeps } from "./deps";
+import { appendAudit, kitchenTarget, touchActivity } from "./kitchen-repository";
+import { mergeLockKey, mergePairOf, type MergePair } from "./merge-pair";
+import type { TMergeConflict, TMergeDirection } from "./schemas";
+
+export interface MergePreviewResult {
+  source: string;
+  target: string;
+  upToDate: boolean;
+  fastForward: boolean;
+  files: { path: string; status: string }[];
+  conflicts: { path: string }[];
+}
+
+/** What merging would do, without writing anything. Anyone who may read the Kitchen may look. */
+export async function previewMerge(
+  deps: Pick<KitchensDeps, "db" | "git">,
+  input: { kitchen: string; direction: TMergeDirection },
+  actor: KitchenActor,
+): Promise<MergePreviewResult> {
+  const k = await getKitchenForActorOrThrow(deps, input.kitchen, actor, "read");
+  const { source, target } = await mergePairOf(deps, k, input.direction);
+  const p = await deps.git.mergePreview(source.branch, target.branch);
+  return {
+    source: source.name,
+    target: target.name,
+    upToDate: p.upToDate,
+    fastForward: p.fastForward,
+    files: p.files,
+    conflicts: p.conflicts.map((c) => ({ path: c.path })),
+  };
+}
+
+export type MergeOutcome =
+  | { status: "committed"; commit: string; fastForward: boolean; upToDate: boolean }
+  | { status: "conflicts"; mergeId: string; conflicts: TMergeConflict[] };
+
+/**
+ * Merges down (parent into `kitchen`) or up (`kitchen` into its parent). Only staff of the
+ * target whose role may write its environment may. Merges into one Kitchen are serialised by an
+ * advisory lock held in a transaction around the git compare-and-swap, so two merges at once
+ * never interleave and the branch is never half-merged. A clean merge commits at once; a
+ * conflicting one is recorded as an open Merge for the three-panel view.
+ */
+export async function mergeKitchen(
+  deps: Pick<KitchensDeps, "db" | "git">,
+  input: { kitchen: string; direction: TMergeDirection; message?: string },
+  actor: KitchenActor,
+  opts: { requestId?: string } = {},
+): Promise<MergeOutcome> {
+  const k = await getKitchenForActorOrThrow(deps, input.kitchen, actor, "read");
+  const pair = await mergePairOf(deps, k, input.direction);
+  assertAllowed(actor, pair.target, "merge-into");
+  return withTransaction(deps.db, async (tx) => {
+    await advisoryXactLock(tx, mergeLockKey(pair.target.id));
+    const p = await deps.git.mergePreview(pair.source.branch, pair.target.branch);
+    if (p.conflicts.length > 0) return recordConflicts(tx, pair, p, actor, opts.requestId);
+    const result = await deps.git.merge(pair.source.branch, pair.target.branch, {
+      author: authorOf(actor),
+      message: input.message,
+      expectedTargetHead: p.targetHead,
+      expectedSourceHead: p.sourceHead,
+    });
+    if (!result.upToDate) {
+      await recordCommitted(tx, pair, { sourceCommit: p.sourceHead, targetCommit: p.targetHead, baseCommit: p.mergeBase, resultCommit: result.commit }, actor, opts.requestId);
+    }
+    return { status: "committed" as const, commit: result.commit, fastForward: result.fastForward, upToDate: result.upToDate };
+  }, { timeoutMs: 60_000 });
+}
+
+export function toConflictRows(conflicts: MergeConflict[]): TMergeConflict[] {
+  return conflicts.map((c) => ({ path: c.path, base: c.base, ours: c.ours, theirs: c.theirs, merged: c.merged, isBinary: c.isBinary }));
+}
+
+async function recordConflicts(
+  tx: Tx,
+  pair: MergePair,
+  p: { sourceHead: string; targetHead: string; mergeBase: string | null; conflicts: MergeConflict[] },
+  actor: KitchenActor,
+  requestId?: string,
+): Promise<MergeOutcome> {
+  const conflicts = toConflictRows(p.conflicts);
+  // A newer attempt supersedes an unfinished one between the same two Kitchens.
+  await tx.merge.updateMany({
+    where: { status: "open", sourceKitchenId: pair.source.id, targetKitchenId: pair.target.id },
+    data: { status: "aborted", finishedAt: new Date() },
+  });
+  const row = await tx.merge.create({
+    data: {
+      sourceKitchenId: pair.source.id, targetKitchenId: pair.target.id, sourceCommit: p.sourceHead, targetCommit: p.targetHead,
+      baseCommit: p.mergeBase, status: "open", conflicts: conflicts as unknown as Prisma.InputJsonValue, createdById: actor.id,
+    },
+    select: { id: true },
+  });
+  await appendAudit(
+    { actorId: actor.id, action: "merge.conflicts", target: kitchenTarget(pair.target.id), requestId, details: { mergeId: row.id, source: pair.source.name, target: pair.target.name, paths: conflicts.map((c) => c.path) } },
+    tx,
+  );
+  return { status: "conflicts", mergeId: row.id, conflicts };
+}
+
+export async function recordCommitted(
+  tx: Tx,
+  pair: MergePair,
+  commits: { sourceCommit: string; targetCommit: string; baseCommit: string | null; resultCommit: string },
+  actor: KitchenActor,
+  requestId?: string,
+  existingMergeId?: string,
+): Promise<void> {
+  const now = new Date();
+  const id = existingMergeId
+    ? (await tx.merge.update({ where: { id: existingMergeId }, data: { status: "committed", resultCommit: commits.resultCommit, finishedAt: now }, select: { id: true } })).id
+    : (await tx.merge.create({
+        data: { sourceKitchenId: pair.source.id, targetKitchenId: pair.target.id, ...commits, status: "committed", createdById: actor.id, finishedAt: now },
+        select: { id: true },
+      })).id;
+  await touchActivity([pair.target.id], tx, now);
+  await appendAudit(
+    { actorId: actor.id, action: "merge.commit", target: kitchenTarget(pair.target.id), requestId, details: { mergeId: id, source: pair.source.name, target: pair.target.name, ...commits } },
+    tx,
+  );
+}
+
+export function assertOpen(status: string, id: string): void {
+  if (status !== "open") throw new AppError("conflict", `merge ${id} is ${status}; start a new merge`, { field: "mergeId" });
+}

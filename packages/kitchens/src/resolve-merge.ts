@@ -1,0 +1,66 @@
+import { AppError, isAppError } from "@galley/core";
+import { advisoryXactLock, withTransaction } from "@galley/db";
+import { assertAllowed } from "./access";
+import { authorOf, type KitchenActor, type KitchensDeps } from "./deps";
+import { findLiveById } from "./kitchen-repository";
+import { assertOpen, recordCommitted } from "./merge-kitchen";
+import { mergeLockKey } from "./merge-pair";
+import { ZMergeConflict } from "./schemas";
+import { findMergeRow, mergeNotFound } from "./get-merge";
+
+/**
+ * Finishes an open merge with a resolution for every conflicted path (null deletes the file).
+ * The merge lands only if neither branch moved since the conflicts were computed; otherwise 409
+ * and the person previews again.
+ */
+export async function resolveMerge(
+  deps: Pick<KitchensDeps, "db" | "git">,
+  input: { mergeId: string; resolutions: Record<string, string | null>; message?: string },
+  actor: KitchenActor,
+  opts: { requestId?: string } = {},
+): Promise<{ status: "committed"; commit: string }> {
+  const m = await findMergeRow(deps.db, input.mergeId);
+  const [target, source] = await Promise.all([findLiveById(m.targetKitchenId, deps.db), findLiveById(m.sourceKitchenId, deps.db)]);
+  if (!target || !source) throw mergeNotFound(input.mergeId);
+  assertAllowed(actor, target, "merge-into");
+  assertOpen(m.status, m.id);
+  const conflicts = ZMergeConflict.array().parse(m.conflicts);
+  for (const c of conflicts) {
+    if (!(c.path in input.resolutions)) {
+      throw new AppError("invalid_input", `${c.path} is not resolved yet: every conflicted file needs its final content`, { field: `resolutions.${c.path}` });
+    }
+  }
+  const extra = Object.keys(input.resolutions).filter((p) => !conflicts.some((c) => c.path === p));
+  if (extra.length) throw new AppError("invalid_input", `${extra[0]} did not conflict; only conflicted files can be resolved`, { field: `resolutions.${extra[0]}` });
+
+  return withTransaction(deps.db, async (tx) => {
+    await advisoryXactLock(tx, mergeLockKey(target.id));
+    const again = await tx.merge.findUniqueOrThrow({ where: { id: m.id }, select: { status: true } });
+    assertOpen(again.status, m.id);
+    let commit: string;
+    try {
+      ({ commit } = await deps.git.merge(source.branch, target.branch, {
+        author: authorOf(actor),
+        message: input.message ?? `Merge ${source.name} into ${target.name}`,
+        expectedTargetHead: m.targetCommit,
+        expectedSourceHead: m.sourceCommit,
+        resolutions: input.resolutions,
+        allowFastForward: false,
+      }));
+    } catch (e) {
+      if (isAppError(e) && e.code === "conflict") {
+        throw new AppError("conflict", `${e.message.replace(/; preview again$/, "")}; preview the merge again`, { field: "mergeId", details: { reason: "moved" }, cause: e });
+      }
+      throw e;
+    }
+    await recordCommitted(
+      tx,
+      { source, target },
+      { sourceCommit: m.sourceCommit, targetCommit: m.targetCommit, baseCommit: m.baseCommit, resultCommit: commit },
+      actor,
+      opts.requestId,
+      m.id,
+    );
+    return { status: "committed" as const, commit };
+  }, { timeoutMs: 60_000 });
+}
