@@ -1,4 +1,6 @@
 import pg from "pg";
+import { createLogger } from "@galley/core";
+import { connectRedis, createQueues, dispatchOutboxBatch } from "@galley/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commit, logsOf, run, setUpGalley, startWorker, stopWorker, tearDownGalley, waitForRun, type WorkerEnv } from "./testing";
 
@@ -26,6 +28,34 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const w of workers) await stopWorker(w, "SIGKILL");
   if (g) await tearDownGalley(g);
+});
+
+describe("Redis losing its jobs", () => {
+  it("the reconciler re-enqueues queued nodes from PostgreSQL and the run succeeds", async () => {
+    const { runId } = await run(g, "padma_feature", "crash", { selection: { kind: "node", node: "after" } });
+    // Move the job into Redis as the dispatcher would, then lose it as a Redis restart without
+    // persistence does, before any worker exists.
+    const redis = await connectRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", "producer");
+    const queues = createQueues({ connection: redis, prefix: g.env.GALLEY_QUEUE_PREFIX! });
+    const sent = await dispatchOutboxBatch(g.db, queues, createLogger({}, "error"));
+    expect(sent.count).toBe(1);
+    expect(await queues.jobState("node.execute", `node:${runId}:after:1`)).toBe("waiting");
+    const keys = await redis.keys(`${g.env.GALLEY_QUEUE_PREFIX}:*`);
+    await redis.del(...keys);
+    expect(await queues.jobState("node.execute", `node:${runId}:after:1`)).toBe("unknown");
+    await queues.close();
+    redis.disconnect();
+
+    const t0 = Date.now();
+    workers.push(startWorker(g));
+    const r = await waitForRun(g.db, runId, 60_000);
+    console.log(`bench worker-recovery redis_lost_ms=${Date.now() - t0}`);
+    expect(r.status).toBe("succeeded");
+    const resent = await g.db.outbox.count({ where: { jobId: { startsWith: `node:${runId}:after:1:r` } } });
+    expect(resent).toBe(1);
+    // The next test needs a lone worker.
+    for (const w of workers.splice(0)) await stopWorker(w);
+  });
 });
 
 describe("a worker killed with SIGKILL mid-node", () => {
