@@ -55,12 +55,19 @@ export async function createKitchen(
 
   const filled = await steps.run(
     "schema",
-    () => deps.schemas.create(target.wh, { schema: name, parentSchema: parent.schemaName, policy, source: source?.wh, maskSalt: target.maskSalt }),
+    async () => {
+      if (await deps.schemas.exists(target.wh, name)) {
+        throw new AppError("conflict", `schema ${name} already exists in warehouse ${target.wh.label} but belongs to no live Kitchen; drop or rename it first`, { field: "name" });
+      }
+      // From here the schema is ours: the branch step made this request the only creator of the
+      // name (branches move by compare-and-swap), so any failure, even one after the warehouse
+      // committed (a connection lost on COMMIT), drops it.
+      steps.onUndo("schema", () => deps.schemas.drop(target.wh, name));
+      return deps.schemas.create(target.wh, { schema: name, parentSchema: parent.schemaName, policy, source: source?.wh, maskSalt: target.maskSalt });
+    },
     // A failure while filling a table is the data step; creating the schema itself is the schema step.
     (e) => (/^tables\./.test((e as AppError)?.field ?? "") ? "data" : "schema"),
   );
-  // Only what this request created is dropped: a schema that already existed fails above with conflict.
-  steps.onUndo("schema", () => deps.schemas.drop(target.wh, name));
 
   const row = await steps.run("records", () =>
     withTransaction(deps.db, (tx) => insertRecords(tx, plan, actor, { head, tables: filled.tables.length, requestId: opts.requestId })).catch((e) => {

@@ -3,7 +3,7 @@
 import type { Logger } from "@galley/core";
 import type { Db } from "@galley/db";
 import type { AnalyticsRepo } from "@galley/git";
-import { createKitchenSchema, dropKitchenRole, dropSchema, listTables, type Warehouse } from "@galley/warehouse";
+import { createKitchenSchema, dropKitchenRole, dropSchema, listTables, schemaExists, type Warehouse } from "@galley/warehouse";
 
 /** The analytics repository, as far as Kitchens use it. */
 export type KitchenGit = Pick<
@@ -37,13 +37,14 @@ export interface WarehousePort {
 
 /** Schema operations of @galley/warehouse; a port so tests can make one step fail. */
 export interface SchemaPort {
+  exists: (wh: Warehouse, schema: string) => Promise<boolean>;
   create: typeof createKitchenSchema;
   drop: typeof dropSchema;
   dropRole: typeof dropKitchenRole;
   list: typeof listTables;
 }
 
-export const warehouseSchemas: SchemaPort = { create: createKitchenSchema, drop: dropSchema, dropRole: dropKitchenRole, list: listTables };
+export const warehouseSchemas: SchemaPort = { exists: schemaExists, create: createKitchenSchema, drop: dropSchema, dropRole: dropKitchenRole, list: listTables };
 
 export interface KitchensDeps {
   db: Db;
