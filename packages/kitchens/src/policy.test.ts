@@ -44,6 +44,12 @@ describe("kitchenDenial", () => {
     expect(kitchenDenial(admin, dev, "staff")?.code).toBe("forbidden");
   });
 
+  it("lets anyone see a shared Kitchen, and only staff and admins a private one", () => {
+    expect(kitchenDenial(stranger, dev, "view")).toBeNull();
+    expect(kitchenDenial(stranger, secret, "view")?.code).toBe("not_found");
+    expect(kitchenDenial(admin, secret, "view")).toBeNull();
+  });
+
   it("reserves own for owners", () => {
     expect(kitchenDenial(chris, dev, "own")).toBeNull();
     expect(kitchenDenial(padma, dev, "own")).toMatchObject({ code: "forbidden", message: "only owners of Kitchen dev (or an admin) may do this" });

@@ -3,13 +3,15 @@
 import { can, type Actor, type EnvironmentKind } from "@galley/auth/policy";
 
 /**
+ * - `view`: know it exists (shared Kitchens, or private ones for their staff and admins); enough to
+ *   merge it into a Kitchen one may write: its code is fetchable by every signed-in user anyway
  * - `read`: see its files, history, settings and data (staff, and admins for reading)
  * - `staff`: be on its staff (needed to create a child from it)
  * - `write`: change its files, variables and settings (staff whose role may write its environment)
  * - `merge-into`: merge another branch into it (same as write: staff of the target + environment role)
  * - `own`: manage staff, delete it (owners and admins)
  */
-export type KitchenNeed = "read" | "staff" | "write" | "merge-into" | "own";
+export type KitchenNeed = "view" | "read" | "staff" | "write" | "merge-into" | "own";
 
 export interface KitchenFacts {
   name: string;
@@ -56,6 +58,8 @@ export function kitchenDenial(actor: Actor, k: KitchenFacts, need: KitchenNeed):
   if (!a.visible) return { code: "not_found", message: `Kitchen ${k.name} does not exist` };
   const notStaff = { code: "forbidden" as const, message: `you are not on the staff of Kitchen ${k.name}; ask one of its owners to add you` };
   switch (need) {
+    case "view":
+      return null;
     case "read":
       return a.canRead ? null : notStaff;
     case "staff":
