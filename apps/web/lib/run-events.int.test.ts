@@ -1,0 +1,130 @@
+// GET /api/runs/:id/events against a real database: the snapshot, live node and log events as the
+// worker would write them, the end once the run settles, and the client going away.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { as, params, postJson, req, setUpRunsTestEnv, type RunsTestEnv } from "./runs-test-env";
+
+let g: RunsTestEnv;
+let events: typeof import("../app/api/runs/[id]/events/route").GET;
+let start: typeof import("../app/api/kitchens/[k]/pipelines/[p]/runs/route").POST;
+
+beforeAll(async () => {
+  g = await setUpRunsTestEnv();
+  events = (await import("../app/api/runs/[id]/events/route")).GET;
+  start = (await import("../app/api/kitchens/[k]/pipelines/[p]/runs/route")).POST;
+});
+afterAll(() => g?.cleanup());
+
+type Event = { event: string; data: any };
+
+/** Reads SSE frames from a response body, one event at a time. */
+function sseReader(res: Response) {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let done = false;
+  const queue: Event[] = [];
+  async function fill() {
+    const chunk = await reader.read();
+    if (chunk.done) return void (done = true);
+    buffer += decoder.decode(chunk.value, { stream: true });
+    let at: number;
+    while ((at = buffer.indexOf("\n\n")) >= 0) {
+      const frame = buffer.slice(0, at);
+      buffer = buffer.slice(at + 2);
+      const event = /^event: (.*)$/m.exec(frame)?.[1];
+      const data = /^data: (.*)$/m.exec(frame)?.[1];
+      if (event && data) queue.push({ event, data: JSON.parse(data) });
+    }
+  }
+  return {
+    /** The next event, or null once the stream closed. */
+    async next(timeoutMs = 5_000): Promise<Event | null> {
+      const deadline = Date.now() + timeoutMs;
+      while (!queue.length && !done) {
+        if (Date.now() > deadline) throw new Error("no event in time");
+        await fill();
+      }
+      return queue.shift() ?? null;
+    },
+    /** Events until one matches. */
+    async until(match: (e: Event) => boolean): Promise<Event[]> {
+      const seen: Event[] = [];
+      for (;;) {
+        const e = await this.next();
+        if (!e) throw new Error(`stream ended before the expected event; saw ${JSON.stringify(seen.map((s) => s.event))}`);
+        seen.push(e);
+        if (match(e)) return seen;
+      }
+    },
+    isDone: async () => (await reader.read()).done,
+  };
+}
+
+async function newRun(): Promise<string> {
+  const res = await start(postJson("/x", {}, await as("padma@galley.local")), params({ k: "padma_feature", p: "demo" }));
+  expect(res.status).toBe(201);
+  return (await res.json()).run.id;
+}
+
+describe("run events", () => {
+  it("sends the snapshot, then node and log changes, then ends when the run settles", async () => {
+    const id = await newRun();
+    const res = await events(req(`/api/runs/${id}/events`, { headers: await as("padma@galley.local") }), params({ id }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(res.headers.get("cache-control")).toMatch(/no-transform/);
+    const sse = sseReader(res);
+    const snapshot = (await sse.next())!;
+    expect(snapshot.event).toBe("snapshot");
+    expect(snapshot.data.run).toMatchObject({ id, status: "queued", pipeline: "demo" });
+    expect(snapshot.data.nodes.map((n: { nodeId: string; status: string }) => `${n.nodeId}:${n.status}`)).toEqual(["extract:queued", "load:pending", "report:pending"]);
+    expect(JSON.stringify(snapshot.data)).not.toMatch(/s3cret/);
+
+    // The worker claims extract and logs two lines.
+    const extract = await g.t.db.nodeRun.findFirstOrThrow({ where: { runId: id, nodeId: "extract" } });
+    await g.t.db.run.update({ where: { id }, data: { status: "running", startedAt: new Date() } });
+    await g.t.db.nodeRun.update({ where: { id: extract.id }, data: { status: "running", startedAt: new Date() } });
+    const running = await sse.until((e) => e.event === "node");
+    expect(running.at(-1)!.data).toMatchObject({ nodeId: "extract", status: "running" });
+    await g.t.db.nodeLog.createMany({ data: [{ nodeRunId: extract.id, attempt: 1, stream: "stdout", line: "1 statement(s) in 3 ms" }, { nodeRunId: extract.id, attempt: 1, stream: "system", line: "[galley] succeeded" }] });
+    const logs = (await sse.until((e) => e.event === "log" && e.data.line === "[galley] succeeded")).filter((e) => e.event === "log");
+    expect(logs.map((l) => [l.data.nodeId, l.data.stream, l.data.line])).toEqual([["extract", "stdout", "1 statement(s) in 3 ms"], ["extract", "system", "[galley] succeeded"]]);
+    expect(logs[1].data.id).toBeGreaterThan(logs[0].data.id);
+
+    // Everything finishes; the stream sends the final states, then ends and closes.
+    await g.t.db.nodeRun.updateMany({ where: { runId: id }, data: { status: "succeeded", finishedAt: new Date() } });
+    await g.t.db.run.update({ where: { id }, data: { status: "succeeded", finishedAt: new Date() } });
+    const rest = await sse.until((e) => e.event === "end");
+    const finals = rest.filter((e) => e.event === "node").map((e) => `${e.data.nodeId}:${e.data.status}`).sort();
+    expect(finals).toEqual(["extract:succeeded", "load:succeeded", "report:succeeded"]);
+    expect(rest.find((e) => e.event === "run")!.data).toMatchObject({ id, status: "succeeded" });
+    expect(rest.at(-1)!.data).toEqual({ status: "succeeded" });
+    expect(await sse.next()).toBeNull();
+  });
+
+  it("ends at once for a run that already settled", async () => {
+    const id = await newRun();
+    await g.t.db.nodeRun.updateMany({ where: { runId: id }, data: { status: "cancelled", finishedAt: new Date() } });
+    await g.t.db.run.update({ where: { id }, data: { status: "cancelled", finishedAt: new Date() } });
+    const sse = sseReader(await events(req("/x", { headers: await as("padma@galley.local") }), params({ id })));
+    expect((await sse.next())!.event).toBe("snapshot");
+    expect(await sse.next()).toEqual({ event: "end", data: { status: "cancelled" } });
+    expect(await sse.next()).toBeNull();
+  });
+
+  it("stops polling when the client disconnects", async () => {
+    const id = await newRun();
+    const abort = new AbortController();
+    const res = await events(req("/x", { headers: await as("padma@galley.local"), signal: abort.signal }), params({ id }));
+    const sse = sseReader(res);
+    expect((await sse.next())!.event).toBe("snapshot");
+    abort.abort();
+    expect(await sse.next()).toBeNull();
+  });
+
+  it("refuses people off the Kitchen's staff and anonymous callers", async () => {
+    const id = await newRun();
+    expect((await events(req("/x", { headers: await as("maya@galley.local") }), params({ id }))).status).toBe(403);
+    expect((await events(req("/x"), params({ id }))).status).toBe(401);
+  });
+});
