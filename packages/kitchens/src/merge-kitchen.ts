@@ -1,7 +1,7 @@
 import { AppError } from "@galley/core";
 import { advisoryXactLock, withTransaction, type Prisma, type Tx } from "@galley/db";
 import type { MergeConflict } from "@galley/git";
-import { assertAllowed, getKitchenForActorOrThrow } from "./access";
+import { accessOf, assertAllowed, getKitchenForActorOrThrow } from "./access";
 import { authorOf, type KitchenActor, type KitchensDeps } from "./deps";
 import { appendAudit, kitchenTarget, touchActivity } from "./kitchen-repository";
 import { mergeLockKey, mergePairOf, type MergePair } from "./merge-pair";
@@ -16,7 +16,7 @@ export interface MergePreviewResult {
   conflicts: { path: string }[];
 }
 
-/** What merging would do, without writing anything. Anyone who can see the Kitchen may look (git fetch shows as much). */
+/** What merging would do, without writing anything. */
 export async function previewMerge(
   deps: Pick<KitchensDeps, "db" | "git">,
   input: { kitchen: string; direction: TMergeDirection },
@@ -24,6 +24,8 @@ export async function previewMerge(
 ): Promise<MergePreviewResult> {
   const k = await getKitchenForActorOrThrow(deps, input.kitchen, actor, "view");
   const { source, target } = await mergePairOf(deps, k, input.direction);
+  // Its staff, or whoever may merge into the target (Chris previews Padma's Kitchen into dev).
+  if (!accessOf(actor, k).canRead && !accessOf(actor, target).canMergeInto) assertAllowed(actor, k, "read");
   const p = await deps.git.mergePreview(source.branch, target.branch);
   return {
     source: source.name,

@@ -117,6 +117,8 @@ describe("merges", () => {
     expect((await failure(mergeKitchen(f.deps, { kitchen: k, direction: "up" }, f.users.maya))).code).toBe("forbidden");
     const e = await failure(mergeKitchen(f.deps, { kitchen: "dev", direction: "up" }, f.users.padma));
     expect(e).toMatchObject({ code: "forbidden", message: expect.stringContaining("production engineers and admins") });
+    expect((await failure(previewMerge(f.deps, { kitchen: k, direction: "up" }, f.users.sam))).code).toBe("forbidden");
+    expect((await previewMerge(f.deps, { kitchen: k, direction: "up" }, f.users.chris)).target).toBe("dev");
     expect((await mergeKitchen(f.deps, { kitchen: k, direction: "up" }, f.users.chris)).status).toBe("committed");
     // Eric (production) may merge dev into production.
     expect((await mergeKitchen(f.deps, { kitchen: "dev", direction: "up" }, f.users.eric)).status).toBe("committed");
