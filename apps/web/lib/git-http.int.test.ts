@@ -1,0 +1,184 @@
+// Git over HTTP through the Next route handler (app/git/[...path]/route.ts), served by a tiny
+// node:http adapter in this process, with a real git client: clone, push, refusals.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { as, DEMO_PASSWORD, params, req, send, setUpKitchensTestEnv, type KitchensTestEnv } from "./kitchens-test-env";
+
+let env: KitchensTestEnv;
+let server: http.Server;
+let port: number;
+let work: string;
+
+beforeAll(async () => {
+  env = await setUpKitchensTestEnv();
+  const { GET, POST } = await import("../app/git/[...path]/route");
+  server = http.createServer(async (nreq, nres) => {
+    try {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(nreq.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      const hasBody = nreq.method !== "GET" && nreq.method !== "HEAD";
+      const request = new Request(`http://127.0.0.1:${port}${nreq.url}`, {
+        method: nreq.method,
+        headers,
+        body: hasBody ? (Readable.toWeb(nreq) as ReadableStream) : undefined,
+        duplex: "half",
+      } as RequestInit);
+      const pathParts = new URL(request.url).pathname.split("/").slice(2);
+      const res = await (nreq.method === "POST" ? POST : GET)(request, params({ path: pathParts as unknown as string }));
+      nres.writeHead(res.status, Object.fromEntries(res.headers));
+      if (res.body) Readable.fromWeb(res.body as import("node:stream/web").ReadableStream).pipe(nres);
+      else nres.end();
+    } catch (e) {
+      nres.writeHead(500).end(String(e));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+  work = mkdtempSync(path.join(os.tmpdir(), "galley-git-client-"));
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  if (work) rmSync(work, { recursive: true, force: true });
+  await env?.cleanup();
+});
+
+function git(cwd: string, args: string[]): Promise<{ ok: boolean; out: string }> {
+  const e = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: work,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_AUTHOR_NAME: "Padma", GIT_AUTHOR_EMAIL: "padma@galley.local", GIT_COMMITTER_NAME: "Padma", GIT_COMMITTER_EMAIL: "padma@galley.local",
+  };
+  return new Promise((resolve) => execFile("git", args, { cwd, env: e, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}` })));
+}
+
+async function mustGit(cwd: string, args: string[]): Promise<string> {
+  const r = await git(cwd, args);
+  if (!r.ok) throw new Error(`git ${args.join(" ")}: ${r.out}`);
+  return r.out;
+}
+
+const remote = (user?: string, secret = DEMO_PASSWORD) =>
+  `http://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(secret)}@` : ""}127.0.0.1:${port}/git/galley.git`;
+
+async function cloneAs(user: string, dir: string, secret = DEMO_PASSWORD): Promise<string> {
+  const target = path.join(work, dir);
+  await mustGit(work, ["clone", "--quiet", remote(user, secret), target]);
+  return target;
+}
+
+async function commitFile(dir: string, branch: string, file: string, content: string): Promise<string> {
+  await mustGit(dir, ["checkout", "--quiet", "-B", branch, `origin/${branch}`]);
+  writeFileSync(path.join(dir, file), content);
+  await mustGit(dir, ["add", file]);
+  await mustGit(dir, ["commit", "--quiet", "-m", `edit ${file} on ${branch}`]);
+  return (await mustGit(dir, ["rev-parse", "HEAD"])).trim();
+}
+
+describe("git over HTTP", () => {
+  it("refuses anonymous and wrong credentials", async () => {
+    const anon = await git(work, ["clone", "--quiet", remote(), path.join(work, "anon")]);
+    expect(anon.ok).toBe(false);
+    expect(anon.out).toMatch(/could not read Username|Authentication failed|401/);
+    const wrong = await git(work, ["clone", "--quiet", remote("padma@galley.local", "wrong-password"), path.join(work, "wrong")]);
+    expect(wrong.ok).toBe(false);
+    expect(wrong.out).toMatch(/Authentication failed/);
+  });
+
+  it("lets any active user clone the whole repository", async () => {
+    const dir = await cloneAs("maya@galley.local", "maya");
+    const branches = await mustGit(dir, ["branch", "-r"]);
+    for (const b of ["production", "dev", "padma_feature"]) expect(branches).toContain(`origin/${b}`);
+  });
+
+  it("accepts a staff member's fast-forward push and marks the Kitchen active", async () => {
+    const dir = await cloneAs("padma@galley.local", "padma");
+    const before = await env.t.db.kitchen.findFirstOrThrow({ where: { name: "padma_feature", deletedAt: null }, select: { lastActivityAt: true } });
+    const sha = await commitFile(dir, "padma_feature", "notes.md", "from my laptop\n");
+    await mustGit(dir, ["push", "--quiet", "origin", "padma_feature"]);
+    expect(await env.repo.headOf("padma_feature")).toBe(sha);
+    await expect.poll(async () => (await env.t.db.kitchen.findFirstOrThrow({ where: { name: "padma_feature", deletedAt: null }, select: { lastActivityAt: true } })).lastActivityAt.getTime()).toBeGreaterThan(before.lastActivityAt.getTime());
+    // The API sees what was pushed.
+    const res = await (await import("../app/api/kitchens/[k]/files/content/route")).GET(req("/api/kitchens/padma_feature/files/content?path=notes.md", { headers: await as("padma@galley.local") }), params({ k: "padma_feature" }));
+    expect((await res.json()).content).toBe("from my laptop\n");
+  });
+
+  it("refuses pushes to production by a developer, to Kitchens one does not staff, and to new branches", async () => {
+    const dir = await cloneAs("padma@galley.local", "padma2");
+    const prodHead = await env.repo.headOf("production");
+    await commitFile(dir, "production", "hack.sql", "drop table everything;\n");
+    const notStaff = await git(dir, ["push", "origin", "production"]);
+    expect(notStaff.ok).toBe(false);
+    expect(notStaff.out).toContain("[remote rejected] production -> production (you are not on the staff of Kitchen production");
+    // Even on production's staff, a developer may never write it.
+    const production = await env.t.db.kitchen.findFirstOrThrow({ where: { name: "production", deletedAt: null } });
+    const padma = await env.t.db.user.findUniqueOrThrow({ where: { email: "padma@galley.local" } });
+    await env.t.db.kitchenStaff.create({ data: { kitchenId: production.id, userId: padma.id } });
+    const prod = await git(dir, ["push", "origin", "production"]);
+    expect(prod.ok).toBe(false);
+    expect(prod.out).toContain("[remote rejected] production -> production (Kitchen production is in a production environment: only production engineers and admins may change it)");
+    expect(await env.repo.headOf("production")).toBe(prodHead);
+
+    await mustGit(dir, ["checkout", "--quiet", "-b", "padma_new", "origin/dev"]);
+    const fresh = await git(dir, ["push", "origin", "padma_new"]);
+    expect(fresh.ok).toBe(false);
+    expect(fresh.out).toContain("no Kitchen uses branch padma_new");
+    expect(await env.repo.branchExists("padma_new")).toBe(false);
+
+    const maya = await cloneAs("maya@galley.local", "maya2");
+    await commitFile(maya, "dev", "maya.md", "hi\n");
+    const viewer = await git(maya, ["push", "origin", "dev"]);
+    expect(viewer.ok).toBe(false);
+    expect(viewer.out).toContain("not on the staff of Kitchen dev");
+  });
+
+  it("refuses non-fast-forward pushes", async () => {
+    const dir = await cloneAs("padma@galley.local", "padma3");
+    await mustGit(dir, ["checkout", "--quiet", "-B", "padma_feature", "origin/padma_feature~1"]);
+    writeFileSync(path.join(dir, "c.md"), "c\n");
+    await mustGit(dir, ["add", "c.md"]);
+    await mustGit(dir, ["commit", "--quiet", "-m", "rewrite"]);
+    const head = await env.repo.headOf("padma_feature");
+    const forced = await git(dir, ["push", "--force", "origin", "padma_feature"]);
+    expect(forced.ok).toBe(false);
+    expect(forced.out).toMatch(/non-fast-forward|denying non-fast-forward/);
+    expect(await env.repo.headOf("padma_feature")).toBe(head);
+  });
+
+  it("accepts a personal access token, and refuses one given with another email", async () => {
+    const { createAccessToken } = await import("@galley/auth");
+    const padma = await env.t.db.user.findUniqueOrThrow({ where: { email: "padma@galley.local" } });
+    const { token } = await createAccessToken({ db: env.t.db }, padma.id, "laptop");
+    const dir = await cloneAs("padma@galley.local", "pat", token);
+    const sha = await commitFile(dir, "padma_feature", "pat.md", "via token\n");
+    await mustGit(dir, ["push", "--quiet", "origin", "padma_feature"]);
+    expect(await env.repo.headOf("padma_feature")).toBe(sha);
+    const other = await git(work, ["clone", "--quiet", remote("chris@galley.local", token), path.join(work, "stolen")]);
+    expect(other.ok).toBe(false);
+  });
+
+  it("never follows a pushed symlink through the API", async () => {
+    const dir = await cloneAs("padma@galley.local", "link");
+    await mustGit(dir, ["checkout", "--quiet", "-B", "padma_feature", "origin/padma_feature"]);
+    symlinkSync("/etc/passwd", path.join(dir, "passwd.sql"));
+    await mustGit(dir, ["add", "passwd.sql"]);
+    await mustGit(dir, ["commit", "--quiet", "-m", "a link"]);
+    await mustGit(dir, ["push", "--quiet", "origin", "padma_feature"]);
+    const content = await import("../app/api/kitchens/[k]/files/content/route");
+    const h = await as("padma@galley.local");
+    const read = await content.GET(req("/api/kitchens/padma_feature/files/content?path=passwd.sql", { headers: h }), params({ k: "padma_feature" }));
+    expect(read.status).toBe(422);
+    expect((await read.json()).error.message).toContain("symbolic link");
+    const write = await content.PUT(send("PUT", "/api/kitchens/padma_feature/files/content", { path: "passwd.sql", content: "x", message: "m" }, h), params({ k: "padma_feature" }));
+    expect(write.status).toBe(422);
+  });
+});
