@@ -5,7 +5,7 @@ import { wideDeepPipeline } from "./_pipelines";
 
 const docker = !process.argv.includes("--no-docker");
 const g = await setUpGalley(docker ? "docker" : "local");
-g.env.WORKER_CONCURRENCY = "8";
+g.env.WORKER_CONCURRENCY = process.env.WORKER_CONCURRENCY ?? "16";
 const worker = startWorker(g);
 try {
   await commit(g, "padma_feature", {

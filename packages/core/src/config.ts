@@ -13,7 +13,7 @@ const ZConfig = z.object({
   GALLEY_EXECUTOR: z.enum(["docker", "local"]).default("docker"),
   GALLEY_RUNNER_IMAGE: z.string().default("galley-runner:latest"),
   GALLEY_QUEUE_PREFIX: z.string().default("galley"),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   NODE_ENV: z.string().default("development"),
 });
