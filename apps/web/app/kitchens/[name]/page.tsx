@@ -1,21 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { AppHeader } from "@/components/app-header";
-import { EnvironmentBadge, Tag } from "@/components/badges";
+import { Tag } from "@/components/badges";
+import { KitchenShell, kitchenHref, loadKitchenPage } from "@/components/kitchens/kitchen-page";
+import { KitchenTables } from "@/components/kitchens/kitchen-tables";
+import { Lineage, type LineageNode } from "@/components/kitchens/lineage";
+import { btn, Card } from "@/components/kitchens/ui";
+import { VariablesPanel } from "@/components/kitchens/variables-panel";
 import { Unavailable } from "@/components/unavailable";
-import { requireUser } from "@/lib/current-user";
 import { db } from "@/lib/deps";
 import { dateTime, timeAgo } from "@/lib/format";
 import { load } from "@/lib/page-data";
-import { findKitchenForUser } from "@/lib/read-models/kitchens";
+import { listKitchensForUser } from "@/lib/read-models/kitchens";
 
 export async function generateMetadata({ params }: PageProps<"/kitchens/[name]">): Promise<Metadata> {
   return { title: (await params).name };
 }
-
-// Kitchen names are identifiers; anything else cannot exist, so it never reaches the database.
-const KITCHEN_NAME = /^[a-z][a-z0-9_]{1,62}$/;
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -26,65 +25,72 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
+function initials(name: string): string {
+  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]!.toUpperCase()).join("");
+}
+
 export default async function KitchenPage({ params }: PageProps<"/kitchens/[name]">) {
-  const { name } = await params;
-  const session = await load("your session", requireUser);
-  if (!session.ok) return <Unavailable what={session.reason} />;
-  const user = session.value;
-  if (!KITCHEN_NAME.test(name)) notFound();
-  const found = await load("this Kitchen", () => findKitchenForUser(db(), user, name));
-  if (!found.ok) return <Unavailable what={found.reason} />;
-  // Missing and not-allowed look the same, so private Kitchen names do not leak.
-  const k = found.value ?? notFound();
+  const data = await loadKitchenPage((await params).name);
+  if (!data.ok) return <Unavailable what={data.what} />;
+  const { kitchen: k, access, user } = data;
+  // The whole visible tree gives the ancestors (and the environments of the children) in one query.
+  const tree = await load("the Kitchen tree", () => listKitchensForUser(db(), user));
+  if (!tree.ok) return <Unavailable what={tree.reason} />;
+  const byName = new Map(tree.value.map((r) => [r.name, r]));
+  const ancestors: LineageNode[] = [];
+  for (let p = k.parent ? byName.get(k.parent) : undefined; p && ancestors.length < 50; p = p.parent ? byName.get(p.parent) : undefined) ancestors.unshift(p);
+  const children = k.children.map((c) => byName.get(c)).filter((c): c is NonNullable<typeof c> => !!c);
+
   return (
-    <>
-      <AppHeader user={user} />
-      <main className="mx-auto max-w-3xl px-6 py-8">
-        <nav className="mb-4 text-sm text-slate-500">
-          <Link href="/" className="hover:underline">Kitchens</Link> / <span className="font-mono text-slate-900">{k.name}</span>
-        </nav>
-        <div className="flex flex-wrap items-center gap-2">
-          <h1 className="font-mono text-2xl font-semibold text-slate-900">{k.name}</h1>
-          <EnvironmentBadge name={k.environment} kind={k.environmentKind} />
-          <Tag>{k.isPrivate ? "private" : "shared"}</Tag>
-          <Tag>{k.isPersistent ? "persistent" : "temporary"}</Tag>
-        </div>
-        {k.description && <p className="mt-2 text-slate-700">{k.description}</p>}
-        <dl className="mt-6 divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white px-4">
-          <Field label="Parent">
-            {k.parent ? <Link href={`/kitchens/${encodeURIComponent(k.parent)}`} className="font-mono hover:underline">{k.parent}</Link> : <span className="text-slate-500">none (root of the tree)</span>}
-          </Field>
-          <Field label="Children">
-            {k.children.length ? (
-              <span className="flex flex-wrap gap-x-3">
-                {k.children.map((c) => (
-                  <Link key={c} href={`/kitchens/${encodeURIComponent(c)}`} className="font-mono hover:underline">{c}</Link>
-                ))}
-              </span>
-            ) : (
-              <span className="text-slate-500">none</span>
-            )}
-          </Field>
-          <Field label="Git branch"><span className="font-mono">{k.branch}</span></Field>
-          <Field label="Warehouse schema"><span className="font-mono">{k.schema}</span></Field>
-          <Field label="Environment">{k.environment}</Field>
-          <Field label="Staff">
-            <ul>
+    <KitchenShell data={data} tab="overview">
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <div className="space-y-6">
+          <Card title="Details">
+            <dl className="divide-y divide-slate-100">
+              <Field label="Environment">{k.environment} <span className="text-slate-500">({k.environmentKind})</span></Field>
+              <Field label="Git branch"><span className="font-mono">{k.branch}</span></Field>
+              <Field label="Warehouse schema"><span className="font-mono">{k.schema}</span></Field>
+              <Field label="Alert channel">{k.alertChannel ? <span className="font-mono">{k.alertChannel}</span> : <span className="text-slate-500">the environment's</span>}</Field>
+              <Field label="Status">{k.status}</Field>
+              <Field label="Created">{dateTime(k.createdAt)}{k.createdBy ? ` by ${k.createdBy}` : ""}</Field>
+              <Field label="Last activity"><span title={dateTime(k.lastActivityAt)}>{timeAgo(k.lastActivityAt)}</span></Field>
+            </dl>
+          </Card>
+          <Card title="Staff" actions={access.canManage ? <Link href={kitchenHref(k.name, "/settings")} className={btn.link}>Manage</Link> : undefined}>
+            <ul className="grid gap-2 sm:grid-cols-2" data-testid="staff">
               {k.staff.map((s) => (
-                <li key={s.id}>
-                  {s.name} <span className="text-slate-500">{s.email}</span> {s.isOwner && <Tag>owner</Tag>}
+                <li key={s.id} className="flex items-center gap-2.5">
+                  <span aria-hidden className="grid h-8 w-8 shrink-0 place-items-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700">{initials(s.name)}</span>
+                  <span className="min-w-0 leading-tight">
+                    <span className="block truncate text-sm text-slate-900">{s.name} {s.isOwner && <Tag>owner</Tag>}</span>
+                    <span className="block truncate text-xs text-slate-500">{s.email}</span>
+                  </span>
                 </li>
               ))}
-              {k.staff.length === 0 && <li className="text-slate-500">nobody yet</li>}
+              {k.staff.length === 0 && <li className="text-sm text-slate-500">nobody yet</li>}
             </ul>
-          </Field>
-          <Field label="Alert channel">{k.alertChannel ? <span className="font-mono">{k.alertChannel}</span> : <span className="text-slate-500">the environment's</span>}</Field>
-          <Field label="Status">{k.status}</Field>
-          <Field label="Created">{dateTime(k.createdAt)}{k.createdBy ? ` by ${k.createdBy}` : ""}</Field>
-          <Field label="Last activity"><span title={dateTime(k.lastActivityAt)}>{timeAgo(k.lastActivityAt)}</span></Field>
-        </dl>
-        <p className="mt-6 text-xs text-slate-500">Pipelines, runs, files and merges for this Kitchen arrive with the next issues.</p>
-      </main>
-    </>
+          </Card>
+          <Card title="Variables" actions={access.canWrite ? <Link href={kitchenHref(k.name, "/settings")} className={btn.link}>Edit</Link> : undefined}>
+            {access.canRead ? <VariablesPanel kitchen={k.name} /> : <p className="text-sm text-slate-500">Only the Kitchen's staff can see its variables.</p>}
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card title="Lineage">
+            <Lineage ancestors={ancestors} kitchen={k} childKitchens={children} />
+          </Card>
+          <Card title="Next steps">
+            <div className="flex flex-wrap gap-2">
+              <Link href={kitchenHref(k.name, "/pipelines")} className={btn.secondary}>Pipelines</Link>
+              <Link href={kitchenHref(k.name, "/files")} className={btn.secondary}>Edit files</Link>
+              {k.parent && <Link href={kitchenHref(k.name, "/merge")} className={btn.secondary}>Merge</Link>}
+              {access.isStaff && <Link href={kitchenHref(k.name, "/new")} className={btn.primary}>New child Kitchen</Link>}
+            </div>
+          </Card>
+          <Card title="Warehouse tables">
+            {access.canRead ? <KitchenTables kitchen={k.name} /> : <p className="text-sm text-slate-500">Only the Kitchen's staff can see its data.</p>}
+          </Card>
+        </div>
+      </div>
+    </KitchenShell>
   );
 }
