@@ -51,6 +51,7 @@ afterAll(async () => {
 
 function git(cwd: string, args: string[]): Promise<{ ok: boolean; out: string }> {
   const e = {
+    NODE_ENV: "test" as const,
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: work,
     GIT_CONFIG_NOSYSTEM: "1",
