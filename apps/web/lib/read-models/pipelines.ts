@@ -9,6 +9,7 @@ import {
   validatePipeline,
   type DagLayout,
   type EffectiveParameters,
+  type LayoutOptions,
   type Pipeline,
   type PipelineError,
 } from "@galley/pipelines";
@@ -68,7 +69,7 @@ export async function listPipelines(db: Db, kitchen: RunKitchen): Promise<{ pipe
 }
 
 /** One pipeline; not_found when its folder has no pipeline.yaml on the branch. */
-export async function getPipelineDetail(db: Db, kitchen: RunKitchen, name: string): Promise<PipelineDetail> {
+export async function getPipelineDetail(db: Db, kitchen: RunKitchen, name: string, layout: LayoutOptions = {}): Promise<PipelineDetail> {
   const branch = await readBranch(db, kitchen);
   if (!branch.folders.includes(name)) {
     throw new AppError("not_found", `pipeline ${name} does not exist on Kitchen ${kitchen.name}'s branch (expected pipelines/${name}/pipeline.yaml)`);
@@ -79,7 +80,7 @@ export async function getPipelineDetail(db: Db, kitchen: RunKitchen, name: strin
   );
   return {
     pipeline,
-    layout: pipeline ? layoutDag(pipeline) : null,
+    layout: pipeline ? layoutDag(pipeline, layout) : null,
     parameters: pipeline ? effectiveParameters(pipeline, overrides) : {},
     errors: errorsOf(branch.errors, name),
     head: branch.head,
