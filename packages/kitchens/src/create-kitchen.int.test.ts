@@ -62,6 +62,16 @@ describe("createKitchen", () => {
     expect(await count("dev", "orders")).toBe(5000);
   });
 
+  it("creates empty tables with the parent's columns, and exact row samples", async () => {
+    const name = uniq("empty");
+    const { report } = await createKitchen(f.deps, { name, parent: "dev", dataPolicy: { default: "empty", tables: { orders: { mode: "sample", sample: { rows: 100 } } } } }, f.users.padma);
+    expect(report.tables).toEqual([{ table: "customers", mode: "empty", rows: 0 }, { table: "orders", mode: "sample", rows: 100 }]);
+    expect(await relkinds(name)).toEqual({ customers: "r", orders: "r" });
+    const cols = await f.wh.development.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'customers' ORDER BY ordinal_position`, [name]);
+    expect(cols.rows.map((c) => c.column_name)).toEqual(["id", "name", "email", "region"]);
+    expect(await count(name, "orders")).toBe(100);
+  });
+
   it("samples 10% and masks columns on the data itself", async () => {
     const name = uniq("masked");
     const policy = { default: "sample", sample: { percent: 10 }, tables: { orders: { mode: "view" } }, masks: { customers: { email: { kind: "hash" }, name: { kind: "fake" }, region: { kind: "fixed", value: "hidden" } } } };
