@@ -37,7 +37,7 @@ export default async function HomePage() {
               <h2 id="kitchens-heading" className="text-base font-semibold text-slate-900">Kitchens</h2>
               <span className="text-xs text-slate-500">workspaces, each with its branch and schema</span>
             </div>
-            <KitchenTree kitchens={data.value.kitchens} />
+            <KitchenTree kitchens={data.value.kitchens} userId={user.id} />
           </section>
           <section aria-labelledby="environments-heading">
             <div className="mb-3 flex items-baseline justify-between">

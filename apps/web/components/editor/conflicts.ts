@@ -16,11 +16,12 @@ export function countConflicts(text: string): number {
   return text.split("\n").filter((l) => MARKER.start.test(l)).length;
 }
 
-export type Pick = "ours" | "theirs" | "both";
+/** "both" keeps ours then theirs; "both-theirs-first" the other way round. */
+export type Pick = "ours" | "theirs" | "both" | "both-theirs-first";
 
 /**
  * Replaces each `<<<<<<< … ======= … >>>>>>>` block (diff3 `|||||||` base sections dropped) with
- * one side, or both (ours first). Lines outside conflicts, which git merged cleanly, are kept.
+ * one side, or both. Lines outside conflicts, which git merged cleanly, are kept.
  */
 export function resolveConflicts(text: string, pick: Pick): string {
   const out: string[] = [];
@@ -35,7 +36,7 @@ export function resolveConflicts(text: string, pick: Pick): string {
     } else if (section === "ours" && MARKER.base.test(line)) section = "base";
     else if ((section === "ours" || section === "base") && MARKER.sep.test(line)) section = "theirs";
     else if (section === "theirs" && MARKER.end.test(line)) {
-      out.push(...(pick === "ours" ? ours : pick === "theirs" ? theirs : [...ours, ...theirs]));
+      out.push(...(pick === "ours" ? ours : pick === "theirs" ? theirs : pick === "both" ? [...ours, ...theirs] : [...theirs, ...ours]));
       section = "none";
     } else if (section === "ours") ours.push(line);
     else if (section === "theirs") theirs.push(line);
