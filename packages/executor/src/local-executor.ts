@@ -47,8 +47,9 @@ export class LocalExecutor implements Executor {
       const outputsFile = safeRelativePath(spec.outputsFile ?? DEFAULT_OUTPUTS_FILE, "outputsFile");
       checkSpec(spec);
       ws = await createWorkspace(this.tmpDir, spec.files);
-      const env = { PATH: this.options.path ?? DEFAULT_PATH, ...spec.env, ...galleyEnv(ws, outputsFile, spec) };
-      const child = spawn(spec.command[0], spec.command.slice(1), { cwd: ws.work, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      const env: Record<string, string> = { PATH: this.options.path ?? DEFAULT_PATH, ...spec.env, ...galleyEnv(ws, outputsFile, spec) };
+      // Cast: Next's global types make NODE_ENV a required ProcessEnv key when the web app type-checks this file.
+      const child = spawn(spec.command[0], spec.command.slice(1), { cwd: ws.work, env: env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
       return await this.supervise(child, spec, io, { startedAt, ws, outputsFile });
     } catch (err) {
       if (err instanceof AppError && err.code === "invalid_input") return fail(err.message);
