@@ -33,7 +33,7 @@ export function RunForm({ kitchen, pipeline, parameters, nodes, variations, bloc
   const [node, setNode] = useState(nodes[0] ?? "");
   const [variation, setVariation] = useState(variations[0]?.name ?? "");
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message: string; details: ProblemDetail[] } | null>(null);
+  const [problem, setProblem] = useState<{ message: string; field?: string; details: ProblemDetail[] } | null>(null);
   const [key, setKey] = useState(newKey);
 
   function body() {
@@ -58,7 +58,7 @@ export function RunForm({ kitchen, pipeline, parameters, nodes, variations, bloc
       if (!res.ok) {
         setKey(newKey()); // a corrected form is a new run
         const details = Array.isArray(data?.error?.details) ? (data.error.details as ProblemDetail[]) : [];
-        return setProblem({ message: data?.error?.message ?? `could not start the run (${res.status})`, details });
+        return setProblem({ message: data?.error?.message ?? `could not start the run (${res.status})`, field: data?.error?.field, details });
       }
       router.push(`/runs/${data.run.id}`);
     } catch {
@@ -95,7 +95,11 @@ export function RunForm({ kitchen, pipeline, parameters, nodes, variations, bloc
       )}
       <fieldset className="space-y-1 text-sm">
         <legend className="text-xs font-medium text-slate-500">What to run</legend>
-        {([["all", "Everything"], ["node", "One node"], ["downstream", "A node and everything downstream of it"], ...(variations.length ? [["variation", "A variation"]] : [])] as [TSelection["kind"], string][]).map(([k, label]) => (
+        {([
+          ["all", "Everything"],
+          ...(nodes.length ? [["node", "One node"], ["downstream", "A node and everything downstream of it"]] : []),
+          ...(variations.length ? [["variation", "A variation"]] : []),
+        ] as [TSelection["kind"], string][]).map(([k, label]) => (
           <label key={k} className="flex items-center gap-2">
             <input type="radio" name="selection" value={k} checked={kind === k} onChange={() => setKind(k)} />
             {label}
@@ -115,6 +119,7 @@ export function RunForm({ kitchen, pipeline, parameters, nodes, variations, bloc
       {problem && (
         <div role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="run-error">
           <p className="font-medium">{problem.message}</p>
+          {problem.field && <p className="mt-0.5 font-mono text-xs">field: {problem.field}</p>}
           {problem.details.length > 1 && (
             <ul className="mt-1 list-disc pl-5 font-mono text-xs">
               {problem.details.map((d, i) => <li key={i}>{d.file}{d.line ? `:${d.line}` : ""}{d.column ? `:${d.column}` : ""} {d.field ? `${d.field}: ` : ""}{d.message}</li>)}
