@@ -47,7 +47,7 @@ export async function createKitchen(
 ): Promise<{ kitchen: CreatedKitchen; report: CreateKitchenReport }> {
   const plan = await planCreation(deps, rawInput, actor);
   const { name, parent, env, policy } = plan;
-  const steps = new StepRunner(`creating Kitchen ${name}`, deps.logger);
+  const steps = new StepRunner(`creating Kitchen ${name}`, deps.logger, "Nothing was created.");
 
   const { target, source } = await steps.run("check", () => openWarehouses(deps, parent, env));
   const head = await steps.run("branch", () => deps.git.createBranch(name, parent.branch));

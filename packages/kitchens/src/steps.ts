@@ -20,6 +20,8 @@ export class StepRunner {
   constructor(
     private readonly what: string,
     private readonly logger?: Logger,
+    /** Said when a failure came before anything was done. */
+    private readonly nothingDone = "Nothing was changed.",
   ) {}
 
   /** Runs one step; a failure undoes the earlier steps and throws an AppError naming this step. */
@@ -32,7 +34,7 @@ export class StepRunner {
     } catch (e) {
       const failed = stepOf?.(e) ?? step;
       const undone = await this.undoAll();
-      throw stepError(this.what, failed, e, undone);
+      throw stepError(this.what, failed, e, undone, this.nothingDone);
     }
   }
 
@@ -58,13 +60,13 @@ export class StepRunner {
   }
 }
 
-function stepError(what: string, step: string, e: unknown, undone: UndoOutcome[]): AppError {
+function stepError(what: string, step: string, e: unknown, undone: UndoOutcome[], nothingDone: string): AppError {
   const leftovers = undone.filter((u) => !u.ok);
   const tail = leftovers.length
     ? ` Could not undo: ${leftovers.map((u) => `${u.step} (${u.message})`).join("; ")}.`
     : undone.length
       ? " Everything done before was undone."
-      : " Nothing was created.";
+      : ` ${nothingDone}`;
   const base = isAppError(e) ? (e as AppError) : null;
   const code: ErrorCode = base?.code ?? (isConnectionFailure(e) ? "unavailable" : "internal");
   const reason = base ? base.message : code === "unavailable" ? "a service is unreachable" : "unexpected error (see the server log)";
