@@ -37,13 +37,28 @@ function ContainerIcon({ className }: { className: string }) {
   );
 }
 
-function edgePath(from: { x: number; y: number }, to: { x: number; y: number }, w: number, h: number): string {
+type Box = { x: number; y: number };
+
+/**
+ * layoutDag has no dummy nodes, so an edge that skips layers could run under the boxes between.
+ * Such edges take a free horizontal channel (a row's centre line or the gap beside a box) across
+ * the layers they skip.
+ */
+function edgePath(from: Box, to: Box, w: number, h: number, all: Box[]): string {
   const x1 = from.x + w;
   const y1 = from.y + h / 2;
   const x2 = to.x - 3;
   const y2 = to.y + h / 2;
-  const dx = Math.max(24, (x2 - x1) / 2);
-  return `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
+  const between = all.filter((n) => n.x > from.x && n.x < to.x);
+  if (between.length === 0) {
+    const dx = Math.max(24, (x2 - x1) / 2);
+    return `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
+  }
+  const free = (y: number) => between.every((n) => y < n.y - 3 || y > n.y + h + 3);
+  const candidates = [y1, y2, ...between.flatMap((n) => [n.y - 10, n.y + h + 10])].filter(free);
+  const channel = candidates.sort((a, b) => Math.abs(a - y1) + Math.abs(a - y2) - (Math.abs(b - y1) + Math.abs(b - y2)))[0] ?? y1;
+  const lead = Math.min(28, (Math.min(...between.map((n) => n.x)) - x1) / 2);
+  return `M${x1},${y1} C${x1 + lead},${y1} ${x1 + lead},${channel} ${x1 + 2 * lead},${channel} L${x2 - 2 * lead},${channel} C${x2 - lead},${channel} ${x2 - lead},${y2} ${x2},${y2}`;
 }
 
 /** Monospace 11px is about 6.7 px a character; the id starts after the icon. */
@@ -88,7 +103,7 @@ export function DagView({ layout, types, statuses, selected, onSelect, caption }
           return (
             <path
               key={`${e.from}->${e.to}`}
-              d={edgePath(a, b, w, h)}
+              d={edgePath(a, b, w, h, layout.nodes)}
               fill="none"
               strokeWidth={1.5}
               className={done ? "stroke-emerald-500" : "stroke-slate-300"}

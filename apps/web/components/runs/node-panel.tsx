@@ -40,7 +40,12 @@ export function NodePanel({ node, compiled, log, now }: {
         <Item label="Duration">{duration === null ? "–" : formatDuration(duration)}{!node.finishedAt && node.startedAt ? " so far" : ""}</Item>
       </dl>
       {node.error && (
-        <pre className="mt-3 overflow-x-auto rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-xs whitespace-pre-wrap text-rose-800" data-testid="node-error">{node.error}</pre>
+        <pre
+          className={`mt-3 overflow-x-auto rounded-md border px-3 py-2 text-xs whitespace-pre-wrap ${node.status === "cancelled" || node.status === "skipped" ? "border-amber-200 bg-amber-50 text-amber-900" : "border-rose-200 bg-rose-50 text-rose-800"}`}
+          data-testid="node-error"
+        >
+          {node.error}
+        </pre>
       )}
       {outputs.length > 0 && (
         <div className="mt-3">
