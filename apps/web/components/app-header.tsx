@@ -3,10 +3,11 @@ import Link from "next/link";
 import { RoleBadge } from "./badges";
 import { SignOutButton } from "./sign-out-button";
 
-export function AppHeader({ user }: { user: AuthUser }) {
+/** `wide` matches pages that use the full width (editor, merge view). */
+export function AppHeader({ user, wide = false }: { user: AuthUser; wide?: boolean }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-6 py-3">
+      <div className={`mx-auto flex ${wide ? "max-w-[96rem]" : "max-w-6xl"} items-center justify-between gap-4 px-6 py-3`}>
         <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight text-slate-900">
           <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-slate-900 text-sm text-white">G</span>
           Galley

@@ -70,7 +70,7 @@ export function KitchenShell({
   const width = wide ? "max-w-[96rem]" : "max-w-6xl";
   return (
     <>
-      <AppHeader user={user} />
+      <AppHeader user={user} wide={wide} />
       <div className="border-b border-slate-200 bg-white">
         <div className={`mx-auto ${width} px-6 pt-5`}>
           <nav className="mb-2 text-sm text-slate-500" aria-label="Breadcrumb">

@@ -18,8 +18,8 @@ export default async function MergePage({ params }: PageProps<"/merges/[id]">) {
   if (!MERGE_ID.test(id)) notFound();
   return (
     <>
-      <AppHeader user={session.value} />
-      <main className="mx-auto max-w-[110rem] px-4 py-3">
+      <AppHeader user={session.value} wide />
+      <main className="mx-auto max-w-[96rem] px-6 py-3">
         <MergeResolver id={id} />
       </main>
     </>
