@@ -19,6 +19,9 @@ test.describe.configure({ mode: "serial" });
 
 test("Padma runs dev's orders_daily, watches the nodes go green and reads a node's log", async ({ page }) => {
   test.setTimeout(RUN_TIMEOUT + 30_000);
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("console", (m) => m.type() === "error" && /hydrat|Content Security Policy|EventSource/i.test(m.text()) && problems.push(m.text()));
   await signIn(page, "padma@galley.local");
   await page.goto("/kitchens/dev/pipelines");
   const row = page.locator('[data-testid=pipeline-row][data-pipeline="orders_daily"]');
@@ -57,9 +60,10 @@ test("Padma runs dev's orders_daily, watches the nodes go green and reads a node
   await page.getByRole("link", { name: "orders_daily" }).first().click();
   await expect(node(page, "record_summary")).toHaveAttribute("data-status", "succeeded");
   await expect(page.getByTestId("run-row").first()).toHaveAttribute("data-status", "succeeded");
+  expect(problems).toEqual([]);
 });
 
-test("a failing node turns red, shows its log, skips nothing independent and can be resumed", async ({ page }) => {
+test("a failing node turns red, shows its log and error, and the run offers Resume", async ({ page }) => {
   test.setTimeout(RUN_TIMEOUT + 30_000);
   await signIn(page, "padma@galley.local");
   await page.goto("/kitchens/dev/pipelines/smoke_test");

@@ -10,11 +10,14 @@ const CHART = 760;
 const TAIL = 64;
 const TOP = 22;
 
-function ticks(span: number): number[] {
+function ticks(span: number): { t: number; label: string }[] {
   const steps = [100, 250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000];
   const step = steps.find((s) => span / s <= 6) ?? 3_600_000 * Math.ceil(span / 6 / 3_600_000);
-  const out: number[] = [];
-  for (let t = 0; t <= span; t += step) out.push(t);
+  // Sub-second steps need their decimals ("1.25 s", not a rounded "1.3 s").
+  const decimals = step % 1000 === 0 ? 0 : step % 500 === 0 ? 1 : step % 100 === 0 && step % 250 !== 0 ? 1 : 2;
+  const label = (t: number) => (t === 0 ? "0" : t < 1000 ? `${t} ms` : t < 60_000 ? `${(t / 1000).toFixed(decimals)} s` : formatDuration(t));
+  const out: { t: number; label: string }[] = [];
+  for (let t = 0; t <= span; t += step) out.push({ t, label: label(t) });
   return out;
 }
 
@@ -36,10 +39,10 @@ export function Gantt({ nodes, runStart, now, selected, onSelect }: { nodes: Nod
             <rect width={3} height={6} fill="#cbd5e1" />
           </pattern>
         </defs>
-        {ticks(span).map((t) => (
+        {ticks(span).map(({ t, label }) => (
           <g key={t}>
             <line x1={x(t0 + t)} x2={x(t0 + t)} y1={TOP - 6} y2={height} className="stroke-slate-100" />
-            <text x={x(t0 + t)} y={12} textAnchor="middle" className="fill-slate-400 text-[10px]">{t === 0 ? "0" : formatDuration(t)}</text>
+            <text x={x(t0 + t)} y={12} textAnchor="middle" className="fill-slate-400 text-[10px]">{label}</text>
           </g>
         ))}
         {nodes.map((n, i) => {

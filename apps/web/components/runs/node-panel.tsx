@@ -1,5 +1,7 @@
 "use client";
 // One node of a run: status, attempts, timing, error, outputs, what ran, and its log.
+import { CompiledJson } from "./compiled-view";
+import { LocalTime } from "./local-time";
 import { LogView } from "./log-view";
 import { StatusBadge } from "./status-badge";
 import { durationBetween, formatDuration } from "./status";
@@ -14,7 +16,6 @@ function Item({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : "–");
 
 export function NodePanel({ node, compiled, log, now }: {
   node: NodeWire;
@@ -34,9 +35,9 @@ export function NodePanel({ node, compiled, log, now }: {
       </div>
       <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-5">
         <Item label="Attempt">{node.attempt} of {node.maxAttempts}</Item>
-        <Item label="Queued">{time(node.queuedAt)}</Item>
-        <Item label="Started">{time(node.startedAt)}</Item>
-        <Item label="Finished">{time(node.finishedAt)}</Item>
+        <Item label="Queued"><LocalTime iso={node.queuedAt} /></Item>
+        <Item label="Started"><LocalTime iso={node.startedAt} /></Item>
+        <Item label="Finished"><LocalTime iso={node.finishedAt} /></Item>
         <Item label="Duration">{duration === null ? "–" : formatDuration(duration)}{!node.finishedAt && node.startedAt ? " so far" : ""}</Item>
       </dl>
       {node.error && (
@@ -65,7 +66,7 @@ export function NodePanel({ node, compiled, log, now }: {
       {compiled !== undefined && (
         <details className="mt-3">
           <summary className="cursor-pointer text-xs font-medium text-slate-500">What ran (compiled node)</summary>
-          <pre className="mt-1 max-h-64 overflow-auto rounded-md bg-slate-50 p-2 text-xs text-slate-800">{JSON.stringify(compiled, null, 2)}</pre>
+          <CompiledJson value={compiled} className="mt-1 max-h-64 overflow-auto rounded-md bg-slate-50 p-2 text-xs text-slate-800" />
         </details>
       )}
       <div className="mt-4">

@@ -3,8 +3,10 @@
 // all following GET /api/runs/:id/events. No polling: the only timer re-draws durations.
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
+import { CompiledJson } from "./compiled-view";
 import { DagView } from "./dag-view";
 import { Gantt } from "./gantt";
+import { LocalTime } from "./local-time";
 import { NodePanel } from "./node-panel";
 import { RunActions } from "./run-actions";
 import { StatusBadge } from "./status-badge";
@@ -30,11 +32,12 @@ function compiledNodes(compiled: unknown): Map<string, unknown> {
   return new Map(nodes.map((n) => [n.id, n]));
 }
 
-export function RunLive({ initial, layout, canRun }: { initial: RunDetailWire; layout: LayoutWire; canRun: boolean }) {
+/** `renderedAt`: the server's clock at render, so server and browser draw the same durations first. */
+export function RunLive({ initial, layout, canRun, renderedAt }: { initial: RunDetailWire; layout: LayoutWire; canRun: boolean; renderedAt: number }) {
   const [run, setRun] = useState<RunWire>(initial.run);
   const [nodes, setNodes] = useState<NodeWire[]>(initial.nodes);
   const [selected, setSelected] = useState<string | null>(() => firstInteresting(initial.nodes));
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(renderedAt);
   const logs = useNodeLogs(run.id);
   const active = isRunActive(run.status) || nodes.some((n) => n.status === "running");
 
@@ -56,7 +59,8 @@ export function RunLive({ initial, layout, canRun }: { initial: RunDetailWire; l
   }, [selected]);
 
   useEffect(() => {
-    if (!active) return setNow(Date.now());
+    setNow(Date.now());
+    if (!active) return;
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, [active]);
@@ -91,7 +95,7 @@ export function RunLive({ initial, layout, canRun }: { initial: RunDetailWire; l
           <summary className="cursor-pointer px-4 py-2 text-sm font-semibold text-slate-900">
             Compiled pipeline <span className="font-normal text-slate-500">— every variable resolved; secrets shown as ***; upstream outputs resolve at run time</span>
           </summary>
-          <pre className="max-h-[32rem] overflow-auto border-t border-slate-100 p-4 text-xs text-slate-800">{JSON.stringify(run.compiled, null, 2)}</pre>
+          <CompiledJson value={run.compiled} className="max-h-[32rem] overflow-auto border-t border-slate-100 p-4 text-xs text-slate-800" />
         </details>
       </section>
     </div>
@@ -124,7 +128,7 @@ function RunHeader({ run, duration, connection, onReconnect, canRun }: { run: Ru
             <span className="font-mono" title={run.commit}>{run.commit.slice(0, 8)}</span>
             {" · "}{run.trigger}{run.triggeredBy ? ` by ${run.triggeredBy.name}` : ""}
             {run.variation ? <> · variation <span className="font-mono">{run.variation}</span></> : null}
-            {" · "}started {new Date(run.startedAt ?? run.createdAt).toLocaleString()}
+            {" · "}started <LocalTime iso={run.startedAt ?? run.createdAt} withDate />
             {duration !== null && ` · ${formatDuration(duration)}${run.finishedAt ? "" : " so far"}`}
             {run.resumedFromId && <> · resumes <Link href={`/runs/${run.resumedFromId}`} className="underline">an earlier run</Link></>}
           </p>

@@ -37,7 +37,7 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
     <>
       <AppHeader user={user} />
       <main className="mx-auto max-w-6xl px-6 py-8">
-        <RunLive initial={toWire(detail)} layout={layout} canRun={canRun} />
+        <RunLive initial={toWire(detail)} layout={layout} canRun={canRun} renderedAt={Date.now()} />
       </main>
     </>
   );
