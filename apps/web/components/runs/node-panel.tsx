@@ -70,7 +70,7 @@ export function NodePanel({ node, compiled, log, now }: {
         </details>
       )}
       <div className="mt-4">
-        <h4 className="mb-1 text-xs font-medium text-slate-500">Log{node.logBytes ? ` · ${(node.logBytes / 1024).toFixed(1)} KiB` : ""}</h4>
+        <h4 className="mb-1 text-xs font-medium text-slate-500">Log{node.finishedAt && node.logBytes ? ` · ${(node.logBytes / 1024).toFixed(1)} KiB` : ""}</h4>
         {log?.error && <p className="mb-2 text-xs text-rose-700">{log.error}</p>}
         <LogView nodeId={node.nodeId} lines={log?.lines ?? []} loading={log?.loading ?? true} truncated={node.logTruncated || (log?.truncated ?? false)} />
       </div>
