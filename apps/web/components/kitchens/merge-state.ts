@@ -1,5 +1,5 @@
 // Per-file resolution state of an open merge (pure, so the rules are easy to read and test).
-import { hasConflictMarkers, resolveConflicts } from "@/components/editor/conflicts";
+import { hasConflictMarkers, resolveConflicts } from "../editor/conflicts";
 import type { MergeConflict } from "./api";
 
 export type Who = "parent" | "child";

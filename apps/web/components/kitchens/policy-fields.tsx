@@ -22,17 +22,18 @@ export function PolicyFields({ parent, environment, environmentPolicy, value, on
   return (
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium text-slate-700">Data from <span className="font-mono">{parent}</span></legend>
-      <div className="grid gap-2 sm:grid-cols-[1fr_9rem]">
+      <div className={`grid gap-2 ${value.mode === "sample" ? "sm:grid-cols-[1fr_9rem]" : ""}`}>
         <div>
           <label htmlFor="policy-mode" className="sr-only">How tables are filled</label>
           <select id="policy-mode" value={value.mode} onChange={(e) => set({ mode: e.target.value as PolicyChoice["mode"] })} className={input}>
-            <option value="default">{environment}'s default: {describePolicy(environmentPolicy)}</option>
+            <option value="default">The {environment} environment's default</option>
             <option value="view">Views onto {parent}'s tables (instant, no copy)</option>
             <option value="copy">Full copies</option>
             <option value="sample">A sample</option>
             <option value="empty">Empty tables (columns only)</option>
           </select>
         </div>
+        {value.mode === "default" && <p className="text-xs text-slate-500 sm:col-span-2" data-testid="policy-default">{environment}'s default: {describePolicy(environmentPolicy)}.</p>}
         {value.mode === "sample" && (
           <div className="flex items-center gap-1.5">
             <label htmlFor="policy-percent" className="sr-only">Sample percent</label>
