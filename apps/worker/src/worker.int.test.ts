@@ -111,3 +111,13 @@ describe("worker with the Docker executor", () => {
     expect(Date.now() - c0).toBeLessThan(8_000);
   });
 });
+
+describe("the compiled pipeline", () => {
+  it("shows the run's own id wherever {{run.id}} is used", async () => {
+    const { runId } = await run(g, "dev", "orders_daily");
+    const stored = await g.db.run.findUniqueOrThrow({ where: { id: runId } });
+    const compiled = JSON.stringify((stored.compiled as { compiled: unknown }).compiled);
+    expect(compiled).toContain(`galley orders_daily ${runId}`);
+    await waitForRun(g.db, runId);
+  });
+});

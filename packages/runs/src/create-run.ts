@@ -14,6 +14,8 @@ export interface RunPlanNode {
 }
 
 export interface CreateRunInput {
+  /** Chosen by the caller when the compiled pipeline must show the run's own id. */
+  id?: string;
   kitchenId: string;
   pipeline: string;
   commit: string;
@@ -49,6 +51,7 @@ export async function createRun(deps: CreateRunDeps, input: CreateRunInput): Pro
     const allReused = input.nodes.every((n) => n.reused);
     const run = await tx.run.create({
       data: {
+        ...(input.id ? { id: input.id } : {}),
         kitchenId: input.kitchenId,
         pipeline: input.pipeline,
         commit: input.commit,

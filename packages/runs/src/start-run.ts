@@ -89,10 +89,11 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
 
   const selection: RunSelection = input.selection ?? { kind: "all" };
   const plan = planRun(pipeline, { ...selection, ...(resume ? { resume } : {}) }, { overrides, runParams: input.parameters });
-  const runIdForCompile = randomUUID();
+  // The id is chosen here so the compiled pipeline shows the real {{run.id}}.
+  const runId = randomUUID();
   const variation = selection.kind === "variation" ? selection.name : undefined;
   const compiled = compilePipeline(pipeline, {
-    kitchen: kitchen.name, schema: kitchen.schemaName, environment: kitchen.environment.name, runId: runIdForCompile,
+    kitchen: kitchen.name, schema: kitchen.schemaName, environment: kitchen.environment.name, runId,
     params: input.parameters, overrides, vaultNames, variation, sources,
   });
   const params = Object.fromEntries(Object.entries(plan.parameters).map(([k, v]) => [k, v.value]));
@@ -105,6 +106,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     compiled,
   };
   return createRun({ db: deps.db, dispatchNow: deps.dispatchNow }, {
+    id: runId,
     kitchenId: kitchen.id,
     pipeline: pipeline.name,
     commit,
