@@ -45,7 +45,7 @@ test("a conflict between dev and Padma's Kitchen is resolved in the three-panel 
   await expect(commit).toBeDisabled();
   await page.screenshot({ path: "test-results/kitchen-three-panel.png", fullPage: true });
 
-  // Both lines are wanted: take both, then edit by hand so the query still parses.
+  // Both columns are wanted: take both sides (the parent's first).
   await page.getByRole("button", { name: "Take both" }).click();
   await expect(fileItem).toHaveAttribute("data-state", "resolved");
   await expect(editorContent(result)).not.toContainText("<<<<<<<");
