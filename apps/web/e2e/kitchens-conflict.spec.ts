@@ -1,15 +1,16 @@
 // A merge with a conflict, resolved in the three-panel view (PRODUCT.md step 3): Chris and Padma
 // change the same line, on dev and on Padma's Kitchen; Padma merges dev down and settles it.
 import { expect, test } from "@playwright/test";
-import { apiSession, commitFile, editorContent, editorText, readFile, signIn } from "./kitchens-helpers";
+import { apiSession, commitFile, editorContent, editorText, readFile, signIn, watchErrors } from "./kitchens-helpers";
 
 const FILE = "analysis/margins.sql";
 const BASE = "-- margins per region\nselect region,\n       sum(amount) as revenue\nfrom orders_clean\ngroup by region;\n";
 const PARENT = BASE.replace("sum(amount) as revenue", "sum(amount) as revenue, count(*) as orders");
 const CHILD = BASE.replace("sum(amount) as revenue", "sum(amount) - sum(cost) as margin");
 
-test("a conflict between dev and Padma's Kitchen is resolved in the three-panel view", async ({ page, playwright, baseURL }) => {
+test("a conflict between dev and Padma's Kitchen is resolved in the three-panel view, then Chris merges it up", async ({ page, browser, playwright, baseURL }) => {
   test.setTimeout(120_000);
+  const errors = watchErrors(page);
   const chris = await apiSession(playwright, baseURL!, "chris@galley.local");
   const padma = await apiSession(playwright, baseURL!, "padma@galley.local");
 
@@ -80,11 +81,32 @@ test("a conflict between dev and Padma's Kitchen is resolved in the three-panel 
   await page.getByRole("link", { name: "Merge", exact: true }).click();
   await page.getByTestId("merge-down").getByRole("button", { name: "Preview merge down" }).click();
   await expect(page.getByTestId("merge-up-to-date")).toBeVisible();
+  // A developer may preview merging into production but is not offered the merge.
+  await page.goto("/kitchens/dev/merge");
+  const intoProduction = page.getByTestId("merge-up");
+  await expect(intoProduction).toContainText("Only production engineers on production's staff may merge into it");
+  await intoProduction.getByRole("button", { name: "Preview merge up" }).click();
+  await expect(intoProduction.getByTestId("merge-preview")).toContainText(FILE);
+  await expect(intoProduction.getByRole("button", { name: /^Merge dev into production/ })).toHaveCount(0);
+  expect(errors).toEqual([]);
+
+  // Chris (on dev's staff, not on padma_margins') merges her work up into dev from her Kitchen's page.
+  const chrisPage = await browser.newPage();
+  await signIn(chrisPage, "chris@galley.local");
+  await chrisPage.goto("/kitchens/padma_margins/merge");
+  const up = chrisPage.getByTestId("merge-up");
+  await up.getByRole("button", { name: "Preview merge up" }).click();
+  await expect(up.getByTestId("merge-preview")).toContainText(FILE);
+  await up.getByRole("button", { name: "Merge padma_margins into dev" }).click();
+  await expect(up.getByTestId("merge-committed")).toContainText("Merged padma_margins into dev");
+  expect(await readFile(chris, "dev", FILE)).toBe(merged);
+  await chrisPage.close();
   await chris.dispose();
   await padma.dispose();
 });
 
 test("aborting a conflicted merge leaves the Kitchen as it was", async ({ page, playwright, baseURL }) => {
+  const errors = watchErrors(page);
   const chris = await apiSession(playwright, baseURL!, "chris@galley.local");
   const padma = await apiSession(playwright, baseURL!, "padma@galley.local");
   const created = await padma.post("/api/kitchens", { data: { name: "padma_abort", parent: "dev" } });
@@ -107,6 +129,7 @@ test("aborting a conflicted merge leaves the Kitchen as it was", async ({ page, 
   await page.goto(`/merges/${outcome.mergeId}`);
   await expect(page.getByTestId("merge-closed")).toContainText("This merge is aborted");
   await expect(page.getByRole("button", { name: "Commit merge" })).toHaveCount(0);
+  expect(errors).toEqual([]);
   await chris.dispose();
   await padma.dispose();
 });

@@ -1,13 +1,14 @@
 // The Kitchen story in the browser (PRODUCT.md steps 1-3): Padma creates padma_profit under dev,
 // changes its SQL in the editor, sees the change against dev, and merges dev's newer work down.
 import { expect, test } from "@playwright/test";
-import { apiSession, commitFile, editorContent, editorText, replaceEditorText, signIn } from "./kitchens-helpers";
+import { apiSession, commitFile, editorContent, editorText, replaceEditorText, signIn, watchErrors } from "./kitchens-helpers";
 
 const SQL_PATH = "pipelines/orders_daily/transform.sql";
 const MARGIN_LINE = "-- profitability: margin per order, for marketing";
 
 test("Padma creates padma_profit under dev, edits its SQL, compares with dev and merges dev down", async ({ page, playwright, baseURL }) => {
   test.setTimeout(120_000);
+  const errors = watchErrors(page);
   await signIn(page, "padma@galley.local");
 
   // 1. From the tree: New Kitchen on dev, which Padma staffs.
@@ -101,10 +102,12 @@ test("Padma creates padma_profit under dev, edits its SQL, compares with dev and
   await page.getByRole("link", { name: "Compare", exact: true }).click();
   await expect(page.getByTestId("behind")).toHaveText("0");
   await expect(page.getByTestId("ahead")).toHaveText("2");
+  expect(errors).toEqual([]);
   await chris.dispose();
 });
 
 test("the editor checks a pipeline as it is typed and marks the failing line", async ({ page }) => {
+  const errors = watchErrors(page);
   await signIn(page, "padma@galley.local");
   await page.goto("/kitchens/padma_feature/files?path=pipelines/smoke_test/pipeline.yaml");
   const editor = page.getByTestId("file-editor");
@@ -113,13 +116,14 @@ test("the editor checks a pipeline as it is typed and marks the failing line", a
   const text = await editorText(editor);
   // A node depending on one that does not exist.
   await replaceEditorText(page, editor, text.replace(/^nodes:\n/m, "nodes:\n  - id: orphan\n    type: sql\n    sql: select 1\n    depends_on: [nowhere]\n"));
-  const errors = page.getByTestId("validation-error");
-  await expect(errors.first()).toContainText("pipelines/smoke_test/pipeline.yaml:", { timeout: 10_000 });
-  await expect(errors.first()).toContainText("nowhere");
+  const problems = page.getByTestId("validation-error");
+  await expect(problems.first()).toContainText("pipelines/smoke_test/pipeline.yaml:", { timeout: 10_000 });
+  await expect(problems.first()).toContainText("nowhere");
   await expect(editor.locator(".cm-galley-error-line").first()).toBeVisible();
   await page.screenshot({ path: "test-results/kitchen-editor-errors.png", fullPage: true });
   // Nothing was saved: leaving asks, and the branch keeps its file.
   page.once("dialog", (d) => d.accept());
   await page.getByTestId("file-tree").locator('[data-file="README.md"]').click();
   await expect(page.getByTestId("open-file")).toHaveText("README.md");
+  expect(errors).toEqual([]);
 });

@@ -51,3 +51,13 @@ export async function editorText(container: Locator): Promise<string> {
   // An empty line renders as <div class="cm-line"><br></div>, whose innerText is "\n".
   return (await editorContent(container).locator(".cm-line").allInnerTexts()).map((l) => l.replace(/\n$/, "")).join("\n");
 }
+
+/** Page errors, hydration mismatches and CSP refusals seen while a test runs; assert it stays empty. */
+export function watchErrors(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("pageerror", (e) => seen.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && /hydrat|Content Security Policy|did not match/i.test(m.text())) seen.push(m.text());
+  });
+  return seen;
+}
