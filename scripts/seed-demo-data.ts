@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Db } from "@galley/db";
 import { ensureDatabase } from "@galley/db/migrate";
 import { AnalyticsRepo } from "@galley/git";
-import { listSecrets, loadKeyring, setSecret } from "@galley/vault";
+import { loadKeyring, openSecret, setSecret } from "@galley/vault";
 import { createKitchenSchema, openWarehouse, schemaExists, type Warehouse } from "@galley/warehouse";
 
 const DEMO_REPO_DIR = path.join(import.meta.dirname, "demo-repo");
@@ -34,8 +34,19 @@ export async function seedRepository(repoDir: string, kitchens: { name: string; 
 export async function seedVault(db: Db, kekFile: string, kek: string | undefined, envs: { id: string; name: string }[], actorId: string): Promise<void> {
   const keyring = loadKeyring({ kek, kekFile, create: true });
   for (const env of envs) {
-    const names = new Set((await listSecrets({ db }, env.id)).map((s) => s.name));
-    if (!names.has("WAREHOUSE_PASSWORD")) {
+    const existing = await db.vaultSecret.findUnique({ where: { environmentId_name: { environmentId: env.id, name: "WAREHOUSE_PASSWORD" } } });
+    let readable = false;
+    if (existing) {
+      try {
+        openSecret(keyring, { environmentId: env.id, name: existing.name, version: existing.version }, existing.ciphertext);
+        readable = true;
+      } catch {
+        // Sealed under another key (this database was seeded with another data dir): the demo
+        // value is known, so seal it again rather than leave runs failing.
+        console.warn(`[seed] ${env.name} WAREHOUSE_PASSWORD was sealed with a key this data dir does not have; setting the demo value again`);
+      }
+    }
+    if (!readable) {
       // Local demo warehouses use trust auth; the value still shows that secrets never reach logs.
       await setSecret({ db, keyring }, { environmentId: env.id, name: "WAREHOUSE_PASSWORD", value: `${env.name}-demo-password-2026`, actorId });
     }
