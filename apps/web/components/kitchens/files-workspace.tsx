@@ -160,36 +160,9 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
         </div>
       </aside>
       <section className="flex min-h-0 flex-col">
-        <div className="flex min-h-11 items-center gap-2 border-b border-slate-200 px-3 py-1.5">
-          {doc ? (
-            <>
-              <span className="truncate font-mono text-sm text-slate-900" data-testid="open-file">{doc.path}</span>
-              {doc.isNew && <span className="rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-700">new</span>}
-              {dirty && !doc.isNew && <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-800">modified</span>}
-              <span className="ml-auto" />
-              {canWrite && !doc.isBinary && (
-                <button type="button" className={btn.primary} disabled={!dirty || busy} onClick={() => setDialog("save")}>Save…</button>
-              )}
-              {canWrite && !doc.isNew && (
-                <button type="button" className={btn.secondary} disabled={busy} onClick={() => setDialog("delete")}>Delete</button>
-              )}
-            </>
-          ) : (
-            <span className="text-sm text-slate-500">{loadingPath ? <Spinner label={`Opening ${loadingPath}…`} /> : "Pick a file on the left."}</span>
-          )}
-        </div>
+        <EditorToolbar doc={doc} dirty={dirty} busy={busy} canWrite={canWrite} loadingPath={loadingPath} onSave={() => setDialog("save")} onDelete={() => setDialog("delete")} />
         {!canWrite && <p className="border-b border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900">Read-only: your role or staff membership does not let you change this Kitchen.</p>}
-        {(actionError || docError || notice) && (
-          <div className="space-y-2 border-b border-slate-200 p-2">
-            <ErrorNote error={actionError ?? docError} />
-            {actionError?.status === 409 && doc && !doc.isNew && (
-              <button type="button" className={btn.secondary} onClick={() => confirm("Load the branch's version? Your changes will be lost.") && load(doc.path)}>
-                Load the latest version
-              </button>
-            )}
-            {notice && !actionError && <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800" role="status" data-testid="files-notice">{notice}</p>}
-          </div>
-        )}
+        <FileMessages error={actionError ?? docError} notice={notice} onReload={actionError?.status === 409 && doc && !doc.isNew ? () => confirm("Load the branch's version? Your changes will be lost.") && load(doc.path) : undefined} />
         <div className="min-h-0 flex-1">
           {doc && doc.isBinary && <p className="p-4 text-sm text-slate-500">Binary file ({doc.size} bytes): not shown in the editor.</p>}
           {doc && !doc.isBinary && (
@@ -222,6 +195,39 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
           <p className="mt-1 text-sm text-slate-600">The file goes from branch <span className="font-mono">{kitchen}</span>; history keeps it.</p>
         </CommitDialog>
       )}
+    </div>
+  );
+}
+
+function EditorToolbar({ doc, dirty, busy, canWrite, loadingPath, onSave, onDelete }: {
+  doc: Doc | null; dirty: boolean; busy: boolean; canWrite: boolean; loadingPath: string | null; onSave: () => void; onDelete: () => void;
+}) {
+  return (
+    <div className="flex min-h-11 items-center gap-2 border-b border-slate-200 px-3 py-1.5">
+      {doc ? (
+        <>
+          <span className="truncate font-mono text-sm text-slate-900" data-testid="open-file">{doc.path}</span>
+          {doc.isNew && <span className="rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-700">new</span>}
+          {dirty && !doc.isNew && <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-800">modified</span>}
+          <span className="ml-auto" />
+          {canWrite && !doc.isBinary && <button type="button" className={btn.primary} disabled={!dirty || busy} onClick={onSave}>Save…</button>}
+          {canWrite && !doc.isNew && <button type="button" className={btn.secondary} disabled={busy} onClick={onDelete}>Delete</button>}
+        </>
+      ) : (
+        <span className="text-sm text-slate-500">{loadingPath ? <Spinner label={`Opening ${loadingPath}…`} /> : "Pick a file on the left."}</span>
+      )}
+    </div>
+  );
+}
+
+/** The last action's error (with a way out of a stale editor) or its confirmation. */
+function FileMessages({ error, notice, onReload }: { error: ApiError | null; notice: string | null; onReload?: () => void }) {
+  if (!error && !notice) return null;
+  return (
+    <div className="space-y-2 border-b border-slate-200 p-2">
+      <ErrorNote error={error} />
+      {onReload && <button type="button" className={btn.secondary} onClick={onReload}>Load the latest version</button>}
+      {notice && !error && <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800" role="status" data-testid="files-notice">{notice}</p>}
     </div>
   );
 }

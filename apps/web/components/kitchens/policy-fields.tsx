@@ -6,7 +6,7 @@ import { btn, FieldError, input } from "./ui";
 import { useApi } from "./use-api";
 
 const MASK_KINDS: { kind: MaskKind; label: string }[] = [
-  { kind: "fake", label: "fake (same shape)" },
+  { kind: "fake", label: "fake value" },
   { kind: "hash", label: "hash" },
   { kind: "null", label: "null" },
   { kind: "fixed", label: "fixed value" },
