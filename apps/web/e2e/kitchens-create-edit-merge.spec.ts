@@ -121,7 +121,11 @@ test("the editor checks a pipeline as it is typed and marks the failing line", a
   await expect(problems.first()).toContainText("nowhere");
   await expect(editor.locator(".cm-galley-error-line").first()).toBeVisible();
   await page.screenshot({ path: "test-results/kitchen-editor-errors.png", fullPage: true });
-  // Nothing was saved: leaving asks, and the branch keeps its file.
+  // Nothing was saved: leaving asks first. Staying (a tab link, dismissed) keeps the edit; then another file, accepted.
+  page.once("dialog", (d) => d.dismiss());
+  await page.getByRole("link", { name: "History", exact: true }).click();
+  await expect(page).toHaveURL(/\/kitchens\/padma_feature\/files\?path=pipelines\/smoke_test\/pipeline\.yaml$/);
+  await expect(editorContent(editor)).toContainText("nowhere");
   page.once("dialog", (d) => d.accept());
   await page.getByTestId("file-tree").locator('[data-file="README.md"]').click();
   await expect(page.getByTestId("open-file")).toHaveText("README.md");

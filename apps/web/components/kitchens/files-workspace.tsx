@@ -68,12 +68,24 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
     if (initialPath) void load(initialPath);
   }, [initialPath, load]);
 
-  // Leaving with unsaved work asks first.
+  // Leaving with unsaved work asks first: reloads and closing the tab (beforeunload), and links
+  // (client-side navigations fire no beforeunload, so their clicks are caught before Next's router).
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    const onClick = (e: MouseEvent) => {
+      const link = (e.target as Element | null)?.closest?.("a[href]");
+      if (link && !confirm("You have unsaved changes. Leave without saving?")) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
     window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
+    document.addEventListener("click", onClick, true);
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      document.removeEventListener("click", onClick, true);
+    };
   }, [dirty]);
 
   function showPath(path: string | null) {

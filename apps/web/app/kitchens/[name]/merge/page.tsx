@@ -26,7 +26,7 @@ export default async function KitchenMergePage({ params }: PageProps<"/kitchens/
     ? kitchenAccess(user, { name: p.name, isPrivate: p.isPrivate, environmentKind: p.environmentKind, staff: p.staff.map((s) => ({ userId: s.id, isOwner: s.isOwner })) }).canMergeInto
     : false;
   const targetRefusal = (target: string, kind: string) =>
-    kind === "production" ? `Only production engineers on ${target}'s staff may merge into it; you can still preview.` : `Only ${target}'s staff may merge into it; you can still preview.`;
+    kind === "production" ? `Only production engineers on ${target}'s staff may merge into it.` : `Only ${target}'s staff may merge into it.`;
 
   return (
     <KitchenShell data={data} tab="merge">
