@@ -181,6 +181,10 @@ async function runContainerNode(
     outputsFile: node.outputs,
     secrets: secretValues,
   };
-  const r = await deps.executor.run(spec, { onLog: (stream, line) => sink.write(stream, line), signal });
+  const r = await deps.executor.run(spec, {
+    onLog: (stream, line) => sink.write(stream, line),
+    signal,
+    onStart: (info) => sink.write("system", `[galley] ${info.containerId ? `container ${info.containerId.slice(0, 12)}` : `process ${info.pid}`} running after ${Math.round(info.startMs)} ms`),
+  });
   return { status: r.status, error: r.error, outputs: r.outputs };
 }
