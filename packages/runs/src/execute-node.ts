@@ -78,8 +78,10 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
     sink.write("system", `[galley] attempt ${job.attempt} on ${deps.workerId} (${run.executor === "local" ? "local executor: no container isolation" : "docker executor"})`);
     outcome = await runAttempt(deps, job, doc, run.commit, sink, abort.signal);
   } catch (e) {
-    const message = isAppError(e) ? e.message : `internal error: ${(e as Error).message}`;
-    if (!isAppError(e)) log.error("node attempt crashed", { err: e });
+    // A vault that cannot decrypt is an operator problem with a precise message, not a crash.
+    const known = isAppError(e) || (e as Error)?.name === "VaultDecryptError";
+    const message = known ? `${isAppError(e) ? "" : "vault: "}${(e as Error).message}` : `internal error: ${(e as Error).message}`;
+    if (!known) log.error("node attempt crashed", { err: e });
     outcome = { status: abort.signal.aborted ? "cancelled" : "failed", error: message };
   } finally {
     clearInterval(renew);
