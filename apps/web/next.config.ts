@@ -32,7 +32,7 @@ const nextConfig: NextConfig = {
     "@galley/executor",
   ],
   // Native addons, dynamic requires and connection pools: loaded by Node at run time, not bundled.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "dockerode", "ssh2", "cpu-features", "bullmq", "ioredis", "simple-git"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "dockerode", "ssh2", "cpu-features", "bullmq", "ioredis"],
   turbopack: { root },
   outputFileTracingRoot: root,
   async headers() {
