@@ -1,32 +1,18 @@
 // Shared pieces of the Kitchens, files and merges routes: params and output schemas (outputs are
 // parsed, so a field added to a use case never leaks by accident).
 import { z } from "zod";
+import { ZKitchenRow } from "./read-models/kitchens";
 import { maskChannel } from "./read-models/mask";
 
 export const ZKitchenParams = z.object({ k: z.string().max(100) });
 export const ZMergeParams = z.object({ id: z.string().max(100) });
 
-const ZStaff = z.object({ id: z.string(), name: z.string(), email: z.string(), isOwner: z.boolean() });
-
+// The detail is a tree row plus what only the Kitchen page needs.
 export const ZKitchenDetailOutput = z.object({
-  kitchen: z.object({
-    id: z.string(),
-    name: z.string(),
-    parent: z.string().nullable(),
-    environment: z.string(),
-    environmentKind: z.enum(["development", "production"]),
-    branch: z.string(),
-    schema: z.string(),
-    description: z.string(),
-    isPrivate: z.boolean(),
-    isPersistent: z.boolean(),
-    status: z.string(),
+  kitchen: ZKitchenRow.extend({
     // Webhook URLs carry their credential in the path: only where they point is shown.
     alertChannel: z.string().nullable().transform(maskChannel),
     createdBy: z.string().nullable(),
-    staff: z.array(ZStaff),
-    lastActivityAt: z.date(),
-    createdAt: z.date(),
   }),
   children: z.array(z.string()),
   variables: z.array(z.object({ name: z.string(), value: z.string(), source: z.enum(["kitchen", "inherited"]), inheritedFrom: z.string().nullable() })),
