@@ -86,7 +86,7 @@ describe("route manifest (checklist 25)", () => {
   it("answers 401 without a session, with or without a same-site Origin", async () => {
     for (const f of files.filter((x) => !PUBLIC.has(x.rel) || x.rel.startsWith("git/"))) {
       for (const [m, h] of f.handlers) {
-        for (const headers of [{}, { origin: BASE }]) {
+        for (const headers of [{}, { origin: BASE }] as Record<string, string>[]) {
           const res = await call(f, m, h, headers);
           expect(res.status, `${m} ${f.url} ${JSON.stringify(headers)}`).toBe(401);
         }
