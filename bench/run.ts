@@ -10,5 +10,8 @@ if (!name || !existsSync(path.join(dir, `${name}.ts`))) {
   console.error(`usage: pnpm bench <name>\navailable: ${available.join(", ") || "(none)"}`);
   process.exit(2);
 }
+// Every benchmark talks to PostgreSQL and Redis: make sure they answer (starts them if not).
+const services = spawnSync("bash", [path.join(dir, "../scripts/services.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+if (services.status !== 0) process.exit(services.status ?? 1);
 const r = spawnSync(process.execPath, ["--import", "tsx", path.join(dir, `${name}.ts`), ...process.argv.slice(3)], { stdio: "inherit" });
 process.exit(r.status ?? 1);
