@@ -13,4 +13,5 @@ export type { SecretMetadata } from "./list-secrets";
 export { resolveSecrets } from "./resolve-secrets";
 export type { ResolveSecretsInput } from "./resolve-secrets";
 export { kekUsage, rewrapAll } from "./rewrap-all";
+export { kitchenRolePassword } from "./kitchen-role-password";
 export type { RewrapOptions, RewrapResult } from "./rewrap-all";
