@@ -14,7 +14,7 @@ interface Input {
   parentSchema: string;
   policy: TDataPolicy;
   maskSalt?: string;
-  role?: boolean;
+  role?: boolean | { password: string };
 }
 
 /** Column definitions for the child, from the source's: types another warehouse may lack become text. */
@@ -52,7 +52,7 @@ export async function copyAcrossWarehouses(src: PgWarehouse, dst: PgWarehouse, i
         await dtx.query(`CREATE SCHEMA ${quoteIdent(input.schema)}`);
         const out: KitchenTableReport[] = [];
         for (let i = 0; i < plans.length; i++) out.push(await copyTable(stx, dtx, rels[i], plans[i], input, scaps));
-        if (input.role) await grantKitchenRole(dtx, input.schema, {});
+        if (input.role) await grantKitchenRole(dtx, input.schema, typeof input.role === "object" ? { password: input.role.password } : {});
         return out;
       });
       await sc.query("COMMIT");

@@ -15,8 +15,11 @@ export interface CreateKitchenSchemaInput {
   source?: Warehouse;
   /** Mixed into hash and fake masks (e.g. a per-environment secret) so masked values cannot be looked up in a dictionary. */
   maskSalt?: string;
-  /** Also create the Kitchen's own role (see ensureKitchenRole) in the same transaction. */
-  role?: boolean;
+  /**
+   * Also create the Kitchen's own role (see ensureKitchenRole) in the same transaction; with a
+   * password it is a LOGIN role that the worker's nodes connect as.
+   */
+  role?: boolean | { password: string };
 }
 
 export interface KitchenTableReport {
@@ -58,10 +61,14 @@ export async function createKitchenSchema(wh: Warehouse, input: CreateKitchenSch
     const plans = planTables(policy, rels);
     await tx.query(`CREATE SCHEMA ${quoteIdent(input.schema)}`);
     const report = await fillSchema(tx, input, rels, plans, caps);
-    if (input.role) await grantKitchenRole(tx, input.schema, { parentSchema: input.parentSchema });
+    if (input.role) await grantKitchenRole(tx, input.schema, { parentSchema: input.parentSchema, ...rolePassword(input.role) });
     return report;
   });
   return { tables, ms: Math.round(performance.now() - t0) };
+}
+
+export function rolePassword(role: CreateKitchenSchemaInput["role"]): { password?: string } {
+  return typeof role === "object" ? { password: role.password } : {};
 }
 
 /** CREATE VIEW ... AS SELECT * FROM parent (late-binding on Redshift) plus its Galley marker. */

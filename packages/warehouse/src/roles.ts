@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
-import { AppError, qualified, quoteIdent } from "@galley/core";
+import { AppError, qualified, quoteIdent, quoteLiteral } from "@galley/core";
 import { parseViewMarker } from "./catalog";
 import { asPg, type Tx, type Warehouse } from "./warehouse";
 
-// One NOLOGIN role per Kitchen, owning the Kitchen's schema, with read access to the parent's.
-// runSql switches to it (SET LOCAL ROLE) for the user's SQL, so a SQL node cannot write
-// another Kitchen's schema by mistake. It is a guard against mistakes, not against hostile SQL:
-// the session user is Galley's, and SQL can RESET ROLE. PostgreSQL only.
+// One role per Kitchen, owning the Kitchen's schema, with read access to the parent's. Given a
+// password it is a LOGIN role (NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT), and runSql (with
+// `as`) and container nodes connect AS it: the session itself has only the Kitchen's rights, so
+// RESET ROLE gains nothing and another Kitchen's schema or COPY ... TO PROGRAM is denied.
+// Without a password it stays NOLOGIN and runSql falls back to SET LOCAL ROLE (a guard against
+// mistakes only). The password is derived (vault kitchenRolePassword), never stored. PostgreSQL only.
 
 const PREFIX = "galley_k_";
 
@@ -30,14 +32,22 @@ export async function kitchenRoleOf(tx: Tx, schema: string): Promise<string | un
 const ALTER_BY_KIND: Record<string, string> = { r: "TABLE", p: "TABLE", f: "FOREIGN TABLE", v: "VIEW", m: "MATERIALIZED VIEW", S: "SEQUENCE" };
 
 /** Creates (if needed) the Kitchen's role and hands it the schema and everything in it. */
-export async function grantKitchenRole(tx: Tx, schema: string, opts: { parentSchema?: string }): Promise<string> {
+export interface KitchenRoleOptions {
+  parentSchema?: string;
+  /** Makes it a LOGIN role with this password (set on every call, so a new key ring takes effect). */
+  password?: string;
+}
+
+const LIMITS = "NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 20";
+
+export async function grantKitchenRole(tx: Tx, schema: string, opts: KitchenRoleOptions): Promise<string> {
   const role = kitchenRoleName(schema);
   const r = quoteIdent(role);
   const exists = await tx.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
   if (!exists.rowCount) {
     await tx.query("SAVEPOINT galley_role");
     try {
-      await tx.query(`CREATE ROLE ${r} NOLOGIN`);
+      await tx.query(`CREATE ROLE ${r} NOLOGIN ${LIMITS}`);
       await tx.query("RELEASE SAVEPOINT galley_role");
     } catch (e) {
       // Another session created it between our check and CREATE ROLE.
@@ -45,6 +55,8 @@ export async function grantKitchenRole(tx: Tx, schema: string, opts: { parentSch
       await tx.query("ROLLBACK TO SAVEPOINT galley_role");
     }
   }
+  // The password is a literal in DDL (roles take no bind parameters); PostgreSQL stores its SCRAM hash.
+  if (opts.password !== undefined) await tx.query(`ALTER ROLE ${r} LOGIN ${LIMITS} PASSWORD ${quoteLiteral(opts.password)}`);
   const su = await tx.query<{ rolsuper: boolean }>(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
   // A non-superuser Galley user must be a member to SET ROLE, change owners and drop views.
   if (!su.rows[0]?.rolsuper) await tx.query(`GRANT ${r} TO CURRENT_USER`);
@@ -89,7 +101,7 @@ async function grantParentRead(tx: Tx, parentSchema: string, r: string): Promise
 }
 
 /** Creates the Kitchen's role, makes it own the schema, and lets it read the parent schema. Idempotent. */
-export async function ensureKitchenRole(wh: Warehouse, schema: string, opts: { parentSchema?: string } = {}): Promise<string> {
+export async function ensureKitchenRole(wh: Warehouse, schema: string, opts: KitchenRoleOptions = {}): Promise<string> {
   return asPg(wh).transaction((tx) => grantKitchenRole(tx, schema, opts));
 }
 

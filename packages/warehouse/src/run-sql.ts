@@ -5,7 +5,7 @@ import { kitchenRoleOf } from "./roles";
 import { sqlError } from "./sql-errors";
 import { analyzeScript, STRUCTURAL_KINDS, type ScriptAnalysis } from "./sql-targets";
 import { lineOfPosition } from "./sql-tokenize";
-import { preserveViewsIn, type ViewsReport } from "./view-binding";
+import { captureDependentViews, dropCapturedViews, preserveViewsIn, restoreCapturedViews, type CapturedView, type ViewsReport } from "./view-binding";
 import { asPg, isConnectionError, PgTx, type PgWarehouse, type Warehouse } from "./warehouse";
 
 export interface RunSqlInput {
@@ -17,6 +17,13 @@ export interface RunSqlInput {
   onNotice?: (message: string) => void;
   /** Where the SQL came from (e.g. `pipelines/profit/orders.sql`), for errors' `file:line`. */
   source?: string;
+  /**
+   * The Kitchen's own connection (openWarehouse as its LOGIN role, see ensureKitchenRole). When
+   * given, the user's statements run on it, in a transaction of their own, so they have only the
+   * Kitchen's rights whatever they do (RESET ROLE included). `wh` (Galley's user) keeps the steps
+   * that need more: copy on first write before, rebinding other schemas' views after.
+   */
+  as?: Warehouse;
 }
 
 export interface RunSqlResult {
@@ -99,6 +106,7 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
   const pgw = asPg(wh);
   // Before checking out a connection: a first capabilities() call needs one of its own.
   const { redshift } = await wh.capabilities();
+  if (input.as) return runAsKitchen(pgw, asPg(input.as), input, analysis, redshift, t0);
   return pgw.withClient(async (client) => {
     const watchdog = startWatchdog(pgw, client, input.timeoutMs + GRACE_MS);
     const tx = new PgTx(client);
@@ -136,6 +144,65 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
       clearTimeout(watchdog);
     }
   });
+}
+
+/**
+ * runSql with the user's statements on the Kitchen's own connection. Three transactions, because
+ * the Kitchen's would wait forever on locks Galley's still held: (1) Galley's user records the
+ * views of other schemas that depend on this one, moves aside those the SQL restructures and
+ * materialises the Galley views it writes, and commits; (2) the Kitchen's role runs the SQL;
+ * (3) Galley's user recreates every recorded view that is gone, whether (2) succeeded or not.
+ * The cost of not being one transaction: a failed node keeps its materialised tables (same rows
+ * as the views they replaced), and children's views it restructures are absent during (2).
+ */
+async function runAsKitchen(pgw: PgWarehouse, kitchen: PgWarehouse, input: RunSqlInput, analysis: ScriptAnalysis, redshift: boolean, t0: number): Promise<RunSqlResult> {
+  const timeout = String(Math.max(1, Math.floor(input.timeoutMs)));
+  const mapErr = (e: unknown) => (isConnectionError(e) || e instanceof AppError ? e : sqlError(e, { timeoutMs: input.timeoutMs, source: input.source }));
+  const before = await pgw
+    .transaction(async (tx) => {
+      await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [timeout]);
+      let all: CapturedView[] = [];
+      if (!redshift) {
+        all = await captureDependentViews(tx, input.schema);
+        const dropTables = await tablesToUnbind(tx, input.schema, analysis);
+        await dropCapturedViews(tx, dropTables === undefined ? all : await captureDependentViews(tx, input.schema, { tables: dropTables }));
+      }
+      return { all, prep: await prepareWriteIn(tx, input.schema, analysis) };
+    })
+    .catch((e) => {
+      throw mapErr(e);
+    });
+  let counts: (number | null)[];
+  try {
+    counts = await kitchen.withClient(async (client) => {
+      const watchdog = startWatchdog(pgw, client, input.timeoutMs + GRACE_MS);
+      await client.query("BEGIN");
+      try {
+        await client.query(`SELECT set_config('statement_timeout', $1, true), set_config('search_path', $2, true)`, [timeout, `${quoteIdent(input.schema)}, public`]);
+        const out = await execute(client, input, analysis);
+        await client.query("COMMIT");
+        return out;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw e;
+      } finally {
+        clearTimeout(watchdog);
+      }
+    });
+  } catch (e) {
+    await pgw.transaction((tx) => restoreCapturedViews(tx, before.all)).catch(() => {});
+    throw mapErr(e);
+  }
+  const views = await pgw.transaction((tx) => restoreCapturedViews(tx, before.all)).catch((e) => {
+    throw mapErr(e);
+  });
+  return {
+    statements: analysis.statements,
+    rowCounts: counts,
+    ms: Math.round(performance.now() - t0),
+    materialised: [...before.prep.materialised, ...before.prep.emptied],
+    views: { recreated: [...before.prep.views.recreated, ...views.recreated], lost: [...before.prep.views.lost, ...views.lost] },
+  };
 }
 
 /** statement_timeout can be changed by the SQL itself; this cancel from another connection cannot. */
