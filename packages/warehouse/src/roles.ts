@@ -81,7 +81,11 @@ export async function grantKitchenRole(tx: Tx, schema: string, opts: KitchenRole
     const parent = parseViewMarker(m.comment)?.schema;
     if (parent) parents.add(parent);
   }
-  for (const p of parents) await grantParentRead(tx, p, r);
+  // Two Kitchens of one parent granting at once would update the same ACLs ("tuple concurrently
+  // updated"): take the parent's lock (sorted, so two grants never wait on each other), held to commit.
+  const sorted = [...parents].sort();
+  for (const p of sorted) await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`galley-kitchen-grants|${p}`]);
+  for (const p of sorted) await grantParentRead(tx, p, r);
   return role;
 }
 
