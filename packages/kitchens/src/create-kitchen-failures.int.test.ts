@@ -24,7 +24,7 @@ function gitWith(overrides: Partial<KitchensDeps["git"]>): KitchensDeps["git"] {
   return Object.assign(Object.create(f.repo), overrides);
 }
 
-const nothingLeft = { branch: false, schema: false, liveRows: 0 };
+const nothingLeft = { branch: false, schema: false, role: false, liveRows: 0 };
 
 describe("createKitchen failures", () => {
   it("branch: a branch that already exists is a conflict, and stays untouched", async () => {
@@ -112,7 +112,7 @@ describe("createKitchen failures", () => {
     expect(e.details).toMatchObject({ step: "records", undone: [{ step: "schema", ok: true }, { step: "branch", ok: true }] });
     expect(e.message).toContain(`a Kitchen named ${name} was created meanwhile`);
     const t = await traces(f, name);
-    expect(t).toEqual({ branch: false, schema: false, liveRows: 1 }); // the other writer's row only
+    expect(t).toEqual({ branch: false, schema: false, role: false, liveRows: 1 }); // the other writer's row only
     expect(await f.db.kitchenStaff.count({ where: { kitchen: { name, createdById: f.users.padma.id } } })).toBe(0);
   });
 

@@ -147,6 +147,6 @@ describe("createKitchen", () => {
     expect(e.code).toBe("unavailable");
     expect(e.details).toMatchObject({ step: "check", undone: [] });
     expect(e.message).toMatch(/step check: warehouse 127\.0\.0\.1:1\/x is unreachable.*Nothing was created/);
-    expect(await traces(f, name)).toEqual({ branch: false, schema: false, liveRows: 0 });
+    expect(await traces(f, name)).toEqual({ branch: false, schema: false, role: false, liveRows: 0 });
   });
 });

@@ -62,8 +62,14 @@ export async function createKitchen(
       // From here the schema is ours: the branch step made this request the only creator of the
       // name (branches move by compare-and-swap), so any failure, even one after the warehouse
       // committed (a connection lost on COMMIT), drops it.
-      steps.onUndo("schema", () => deps.schemas.drop(target.wh, name));
-      return deps.schemas.create(target.wh, { schema: name, parentSchema: parent.schemaName, policy, source: source?.wh, maskSalt: target.maskSalt });
+      // The Kitchen's role goes with it (roles are cluster-wide, so it would outlive the schema).
+      steps.onUndo("schema", async () => {
+        await deps.schemas.drop(target.wh, name);
+        await deps.schemas.dropRole(target.wh, name);
+      });
+      // The Kitchen's own LOGIN role, which the worker's nodes connect as (see @galley/warehouse roles).
+      const role = target.kitchenRolePassword ? { password: target.kitchenRolePassword(name) } : true;
+      return deps.schemas.create(target.wh, { schema: name, parentSchema: parent.schemaName, policy, source: source?.wh, maskSalt: target.maskSalt, role });
     },
     // A failure while filling a table is the data step; creating the schema itself is the schema step.
     (e) => (/^tables\./.test((e as AppError)?.field ?? "") ? "data" : "schema"),

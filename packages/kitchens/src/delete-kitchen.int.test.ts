@@ -24,7 +24,7 @@ describe("deleteKitchen", () => {
     const { kitchen } = await createKitchen(f.deps, { name, parent: "dev" }, f.users.padma);
     const res = await deleteKitchen(f.deps, { name, confirm: name }, f.users.padma);
     expect(res.steps.map((s) => s.step)).toEqual(["check", "branch", "schema", "records"]);
-    expect(await traces(f, name)).toEqual({ branch: false, schema: false, liveRows: 0 });
+    expect(await traces(f, name)).toEqual({ branch: false, schema: false, role: false, liveRows: 0 });
     const row = await f.db.kitchen.findUniqueOrThrow({ where: { id: kitchen.id }, select: { status: true, deletedAt: true, staff: { select: { userId: true } } } });
     expect(row.status).toBe("deleted");
     expect(row.deletedAt).toBeInstanceOf(Date);
@@ -46,7 +46,7 @@ describe("deleteKitchen", () => {
     expect(await failure(deleteKitchen(f.deps, { name, confirm: name }, f.users.padma))).toMatchObject({ code: "conflict", details: { children: [child] } });
     await deleteKitchen(f.deps, { name: child, confirm: child }, f.users.ada);
     await deleteKitchen(f.deps, { name, confirm: name }, f.users.ada);
-    expect(await traces(f, name)).toEqual({ branch: false, schema: false, liveRows: 0 });
+    expect(await traces(f, name)).toEqual({ branch: false, schema: false, role: false, liveRows: 0 });
   });
 
   it("puts the branch back when the schema cannot be dropped", async () => {
@@ -57,7 +57,7 @@ describe("deleteKitchen", () => {
     const e = await failure(deleteKitchen(deps, { name, confirm: name }, f.users.padma));
     expect(e.details).toMatchObject({ step: "schema", undone: [{ step: "branch", ok: true }] });
     expect(await f.repo.headOf(name)).toBe(head);
-    expect(await traces(f, name)).toEqual({ branch: true, schema: true, liveRows: 1 });
+    expect(await traces(f, name)).toEqual({ branch: true, schema: true, role: true, liveRows: 1 });
   });
 
   it("leaves no orphan schema, branch or live row after many create/delete cycles", async () => {

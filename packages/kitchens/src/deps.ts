@@ -28,6 +28,8 @@ export interface EnvironmentWarehouse {
   wh: Warehouse;
   /** Per-environment secret mixed into hash/fake masks (vault secret MASK_SALT), when set. */
   maskSalt?: string;
+  /** The password of a Kitchen's LOGIN role in this environment (vault kitchenRolePassword); absent: a NOLOGIN role. */
+  kitchenRolePassword?: (schema: string) => string;
 }
 
 /** Opens (and pools) an environment's warehouse with its vault credentials. */

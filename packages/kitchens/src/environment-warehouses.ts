@@ -4,7 +4,7 @@
 // `vault.read` audit row in the same statement that reads them (no audit row, no values).
 import { AppError } from "@galley/core";
 import type { Db } from "@galley/db";
-import { openSecret, type Keyring } from "@galley/vault";
+import { kitchenRolePassword, openSecret, type Keyring } from "@galley/vault";
 import { openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
 import type { EnvironmentWarehouse, WarehousePort } from "./deps";
 
@@ -59,16 +59,24 @@ export class EnvironmentWarehouses implements WarehousePort {
     const secrets = hasSecrets ? await this.readSecrets(environmentId) : {};
     const conn = { host: env.warehouseHost, port: env.warehousePort, database: env.warehouseDb, user: env.warehouseUser, password: secrets.WAREHOUSE_PASSWORD };
     const wh = (this.opts.open ?? ((c) => openWarehouse(c, { applicationName: this.opts.applicationName ?? "galley-web" })))(conn);
-    return { wh, ...(secrets.MASK_SALT ? { maskSalt: secrets.MASK_SALT } : {}) };
+    return {
+      wh,
+      ...(secrets.MASK_SALT ? { maskSalt: secrets.MASK_SALT } : {}),
+      // The worker derives the same value to log in as the Kitchen's role.
+      kitchenRolePassword: (schema) => kitchenRolePassword(this.keyring(), environmentId, schema),
+    };
+  }
+
+  private keyring(): Keyring {
+    try {
+      return this.opts.keyring();
+    } catch (e) {
+      throw new AppError("unavailable", `the vault key is not available, so warehouse passwords cannot be read or derived: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   private async readSecrets(environmentId: string): Promise<Record<string, string>> {
-    let keyring: Keyring;
-    try {
-      keyring = this.opts.keyring();
-    } catch (e) {
-      throw new AppError("unavailable", `the vault key is not available, so the warehouse password cannot be read: ${(e as Error).message}`, { cause: e });
-    }
+    const keyring = this.keyring();
     const rows = await this.db.$queryRaw<{ name: string | null; version: number | null; ciphertext: string | null }[]>`
       WITH s AS (
         SELECT name, version, ciphertext FROM vault_secrets WHERE environment_id = ${environmentId}::uuid AND name = ANY(${NAMES}::text[])

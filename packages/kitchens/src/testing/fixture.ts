@@ -8,7 +8,7 @@ import type { Db } from "@galley/db";
 import { createScratchDatabase, createTestDatabase } from "@galley/db/testing";
 import { AnalyticsRepo } from "@galley/git";
 import { createKeyring, generateKek, parseKek, setSecret } from "@galley/vault";
-import { connFromUrl, createKitchenSchema, openWarehouse, type Warehouse } from "@galley/warehouse";
+import { connFromUrl, createKitchenSchema, kitchenRoleName, openWarehouse, type Warehouse } from "@galley/warehouse";
 import type { KitchenActor, KitchensDeps } from "../deps";
 import { warehouseSchemas } from "../deps";
 import { EnvironmentWarehouses } from "../environment-warehouses";
@@ -40,6 +40,8 @@ export interface KitchenFixture {
   env: { production: string; development: string };
   /** Direct connections for assertions. */
   wh: { production: Warehouse; development: Warehouse };
+  /** The warehouses' URLs (Galley's user), e.g. to log in as a Kitchen role instead. */
+  urls: { production: string; development: string };
   kitchens: { production: string; dev: string };
   cleanup(): Promise<void>;
 }
@@ -115,7 +117,7 @@ export async function createKitchenFixture(opts: FixtureOptions = {}): Promise<K
   const warehouses = new EnvironmentWarehouses(db, { keyring: () => keyring, applicationName: "galley-test" });
   const deps: KitchensDeps = { db, git: repo, warehouses, schemas: warehouseSchemas };
   return {
-    db, dbUrl: t.url, deps, repo, repoDir, users, env, wh,
+    db, dbUrl: t.url, deps, repo, repoDir, users, env, wh, urls: { production: prodDb.url, development: devDb.url },
     kitchens: { production: production.id, dev: dev.id },
     cleanup: async () => {
       await warehouses.closeAll();
@@ -134,11 +136,13 @@ export async function userSchemas(wh: Warehouse): Promise<string[]> {
 
 /** Everything a Kitchen named `name` could have left behind. */
 export async function traces(f: KitchenFixture, name: string) {
-  const [branch, devSchemas, prodSchemas, rows] = await Promise.all([
+  const [branch, devSchemas, prodSchemas, rows, role] = await Promise.all([
     f.repo.branchExists(name),
     userSchemas(f.wh.development),
     userSchemas(f.wh.production),
     f.db.kitchen.count({ where: { name, deletedAt: null } }),
+    // Roles are cluster-wide: one query answers for both warehouses.
+    f.wh.development.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [kitchenRoleName(name)]),
   ]);
-  return { branch, schema: devSchemas.includes(name) || prodSchemas.includes(name), liveRows: rows };
+  return { branch, schema: devSchemas.includes(name) || prodSchemas.includes(name), role: role.rowCount! > 0, liveRows: rows };
 }
