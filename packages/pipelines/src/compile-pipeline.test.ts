@@ -4,7 +4,10 @@ import { compilePipeline, resolveVariables, type CompileContext } from "./compil
 import { DEMO_TRANSFORM_SQL, DEMO_YAML } from "./fixtures/demo-pipeline";
 import { parsePipeline } from "./parse-pipeline";
 
-const { pipeline } = parsePipeline({ path: "pipelines/orders_daily/pipeline.yaml", content: DEMO_YAML, sources: { "transform.sql": DEMO_TRANSFORM_SQL } });
+// The demo with a secret from the vault in both container nodes (the demo itself needs none: the
+// worker gives containers the Kitchen's own credentials).
+const WITH_SECRET = DEMO_YAML.replace(/\n    env:\n/g, '\n    env:\n      PGPASSWORD: "{{vault.WAREHOUSE_PASSWORD}}"\n');
+const { pipeline } = parsePipeline({ path: "pipelines/orders_daily/pipeline.yaml", content: WITH_SECRET, sources: { "transform.sql": DEMO_TRANSFORM_SQL } });
 const ctx: CompileContext = {
   kitchen: "dev_anna",
   schema: "k_dev_anna",

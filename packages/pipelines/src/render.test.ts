@@ -78,7 +78,9 @@ describe("renderNode", () => {
   const run = { ...scope, params, outputs: { summary: { orders: 3, revenue: 215.75, top_region: "north" } } };
 
   it("renders a container node for execution and returns the secrets it used", () => {
-    const r = renderNode(load, run);
+    // The demo needs no secret (the worker provides the Kitchen's credentials); a pipeline may still use one.
+    const withSecret = { ...load, env: { PGPASSWORD: "{{vault.WAREHOUSE_PASSWORD}}", ...(load as { env: Record<string, string> }).env } } as typeof load;
+    const r = renderNode(withSecret, run);
     expect(r.value).toMatchObject({
       image: "galley-runner:latest",
       command: ["psql", "-v", "ON_ERROR_STOP=1", "-v", "schema=k_dev_anna", "-f", "/galley/files/load.psql"],
