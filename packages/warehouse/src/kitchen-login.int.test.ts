@@ -2,7 +2,7 @@ import { uniq } from "@galley/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema } from "./catalog";
 import { createKitchenSchema } from "./create-kitchen-schema";
-import { dropKitchenRole, kitchenRoleName } from "./roles";
+import { dropKitchenRole, ensureKitchenRole, kitchenRoleName } from "./roles";
 import { runSql } from "./run-sql";
 import { count, scratchWarehouse, seedParent, type ScratchWarehouse } from "./testing/scratch";
 import { connFromUrl, openWarehouse, type Warehouse } from "./warehouse";
@@ -85,6 +85,26 @@ describe("runSql as the Kitchen's LOGIN role", () => {
     } finally {
       await dropSchema(s.wh, `${ka}_c`);
       await dropKitchenRole(s.wh, `${ka}_c`);
+    }
+  });
+
+  it("a child granted before its parent had a role still reads the tables the parent's role creates", async () => {
+    const parent = uniq("klp");
+    const child = uniq("klc");
+    await s.wh.query(`CREATE SCHEMA "${parent}"; CREATE TABLE "${parent}".t AS SELECT 1 AS x`);
+    await createKitchenSchema(s.wh, { schema: child, parentSchema: parent, policy: { default: "view" }, role: { password: "c" } });
+    await ensureKitchenRole(s.wh, parent, { password: "p" });
+    const asParent = openWarehouse({ ...connFromUrl(s.url), user: kitchenRoleName(parent), password: "p" });
+    const asChild = openWarehouse({ ...connFromUrl(s.url), user: kitchenRoleName(child), password: "c" });
+    try {
+      await runSql(s.wh, { schema: parent, sql: `DROP TABLE t; CREATE TABLE t AS SELECT 2 AS x`, timeoutMs: 10_000, as: asParent });
+      expect((await asChild.query<{ x: number }>(`SELECT x FROM "${child}".t`)).rows).toEqual([{ x: 2 }]);
+    } finally {
+      await Promise.all([asParent.close(), asChild.close()]);
+      for (const k of [child, parent]) {
+        await dropSchema(s.wh, k);
+        await dropKitchenRole(s.wh, k);
+      }
     }
   });
 });

@@ -62,6 +62,19 @@ export async function grantKitchenRole(tx: Tx, schema: string, opts: KitchenRole
   if (!su.rows[0]?.rolsuper) await tx.query(`GRANT ${r} TO CURRENT_USER`);
   await tx.query(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${r}`);
   await tx.query(`REVOKE ALL ON SCHEMA ${quoteIdent(schema)} FROM PUBLIC`);
+  // Kitchens granted read before this role owned the schema (a root Kitchen getting its role
+  // late) must keep reading the tables this role creates from now on.
+  const readers = await tx.query<{ g: string }>(
+    `SELECT DISTINCT pg_get_userbyid(a.grantee) AS g FROM pg_namespace n, aclexplode(n.nspacl) a
+      WHERE n.nspname = $1 AND a.privilege_type = 'USAGE' AND a.grantee <> 0 AND a.grantee <> n.nspowner`,
+    [schema],
+  );
+  if (readers.rowCount) {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`galley-kitchen-grants|${schema}`]);
+    for (const x of readers.rows) {
+      await tx.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${r} IN SCHEMA ${quoteIdent(schema)} GRANT SELECT ON TABLES TO ${quoteIdent(x.g)}`);
+    }
+  }
   const rels = await tx.query<{ name: string; relkind: string }>(
     `SELECT c.relname AS name, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> $2
