@@ -4,8 +4,8 @@ import path from "node:path";
 import type { Db } from "@galley/db";
 import { ensureDatabase } from "@galley/db/migrate";
 import { AnalyticsRepo } from "@galley/git";
-import { loadKeyring, openSecret, setSecret } from "@galley/vault";
-import { createKitchenSchema, openWarehouse, schemaExists, type Warehouse } from "@galley/warehouse";
+import { kitchenRolePassword, loadKeyring, openSecret, setSecret, type Keyring } from "@galley/vault";
+import { createKitchenSchema, ensureKitchenRole, openWarehouse, schemaExists, type Warehouse } from "@galley/warehouse";
 
 const DEMO_REPO_DIR = path.join(import.meta.dirname, "demo-repo");
 const AUTHOR = { name: "Galley demo", email: "admin@galley.local" };
@@ -31,7 +31,8 @@ export async function seedRepository(repoDir: string, kitchens: { name: string; 
   }
 }
 
-export async function seedVault(db: Db, kekFile: string, kek: string | undefined, envs: { id: string; name: string }[], actorId: string): Promise<void> {
+/** Returns the key ring, from which the Kitchens' role passwords are derived. */
+export async function seedVault(db: Db, kekFile: string, kek: string | undefined, envs: { id: string; name: string }[], actorId: string): Promise<Keyring> {
   const keyring = loadKeyring({ kek, kekFile, create: true });
   for (const env of envs) {
     const existing = await db.vaultSecret.findUnique({ where: { environmentId_name: { environmentId: env.id, name: "WAREHOUSE_PASSWORD" } } });
@@ -51,6 +52,7 @@ export async function seedVault(db: Db, kekFile: string, kek: string | undefined
       await setSecret({ db, keyring }, { environmentId: env.id, name: "WAREHOUSE_PASSWORD", value: `${env.name}-demo-password-2026`, actorId });
     }
   }
+  return keyring;
 }
 
 async function seedProductionData(wh: Warehouse): Promise<void> {
@@ -68,11 +70,22 @@ async function seedProductionData(wh: Warehouse): Promise<void> {
   });
 }
 
+/** Each demo Kitchen's schema, its environment, parents first (a child's grants name its parent's role). */
+const KITCHEN_SCHEMAS = [
+  { env: "production", schema: "production" },
+  { env: "development", schema: "dev" },
+  { env: "development", schema: "padma_feature" },
+];
+
 /**
  * Warehouses: production's schema holds the source data; dev (development warehouse) gets a
- * masked 50% sample streamed across, padma_feature gets zero-copy views over dev.
+ * masked 50% sample streamed across, padma_feature gets zero-copy views over dev. Every Kitchen
+ * gets its LOGIN role (created if missing, password always set, so a new key ring works).
  */
-export async function seedWarehouses(envs: { name: string; conn: { host: string; port: number; database: string; user: string } }[]): Promise<Record<string, string>> {
+export async function seedWarehouses(
+  envs: { name: string; id: string; conn: { host: string; port: number; database: string; user: string } }[],
+  keyring: Keyring,
+): Promise<Record<string, string>> {
   const report: Record<string, string> = {};
   const whs = new Map<string, Warehouse>();
   for (const e of envs) {
@@ -93,6 +106,10 @@ export async function seedWarehouses(envs: { name: string; conn: { host: string;
     if (!(await schemaExists(dev, "padma_feature"))) {
       const r = await createKitchenSchema(dev, { schema: "padma_feature", parentSchema: "dev", policy: { default: "view" } });
       report.padma_feature = r.tables.map((t) => `${t.table}:${t.mode}`).join(" ");
+    }
+    for (const k of KITCHEN_SCHEMAS) {
+      const env = envs.find((e) => e.name === k.env)!;
+      await ensureKitchenRole(whs.get(k.env)!, k.schema, { password: kitchenRolePassword(keyring, env.id, k.schema) });
     }
   } finally {
     await Promise.all([...whs.values()].map((w) => w.close()));

@@ -132,11 +132,14 @@ export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitc
     { name: "dev", parent: "production" },
     { name: "padma_feature", parent: "dev" },
   ]);
-  await seedVault(db, opts.kekFile ?? `${opts.dataDir}/kek`, opts.kek, [...envs].map(([name, id]) => ({ name, id })), u("admin@galley.local"));
+  const keyring = await seedVault(db, opts.kekFile ?? `${opts.dataDir}/kek`, opts.kek, [...envs].map(([name, id]) => ({ name, id })), u("admin@galley.local"));
   const conn = (database: string) => ({ host: o.warehouseHost, port: o.warehousePort, user: o.warehouseUser, database });
-  const warehouses = await seedWarehouses([
-    { name: "production", conn: conn(`${o.warehouseDbPrefix}_prod`) },
-    { name: "development", conn: conn(`${o.warehouseDbPrefix}_dev`) },
-  ]);
+  const warehouses = await seedWarehouses(
+    [
+      { name: "production", id: envs.get("production")!, conn: conn(`${o.warehouseDbPrefix}_prod`) },
+      { name: "development", id: envs.get("development")!, conn: conn(`${o.warehouseDbPrefix}_dev`) },
+    ],
+    keyring,
+  );
   return { users: users.size, kitchens, warehouses };
 }

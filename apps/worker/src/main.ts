@@ -29,7 +29,7 @@ async function main() {
   const stop = new AbortController();
   const dispatcher = startOutboxDispatcher({ db, queues, intervalMs: 500, signal: stop.signal, listenUrl: config.DATABASE_URL, logger });
   const dispatchNow = () => void dispatcher.dispatchNow().catch((e) => logger.warn("dispatch failed", { err: e }));
-  const warehouses = new EnvironmentWarehouses(db);
+  const warehouses = new EnvironmentWarehouses(db, keyring);
   const source = repoSource(repo);
 
   const nodeWorker = createWorker(
@@ -41,7 +41,10 @@ async function main() {
           resolveSecrets: (q) => resolveSecrets({ db, keyring }, q),
           runSql: async (q) => {
             const wh = await warehouses.get(q.environmentId, q.secrets);
-            const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source });
+            // The user's SQL runs logged in as the Kitchen's role; Galley's user only does copy on
+            // first write and rebinding other schemas' views around it.
+            const as = await warehouses.asKitchen(q.environmentId, q.schema, q.secrets);
+            const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as }).finally(() => as.close().catch(() => {}));
             if (r.materialised.length) q.onLog(`copy on first write: ${r.materialised.join(", ")} became tables of this Kitchen`);
             return { statements: r.statements, ms: Math.round(r.ms) };
           },

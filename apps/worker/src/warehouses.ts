@@ -1,36 +1,86 @@
 import type { Db } from "@galley/db";
-import { openWarehouse, type Warehouse } from "@galley/warehouse";
+import { kitchenRolePassword, type Keyring } from "@galley/vault";
+import { ensureKitchenRole, kitchenRoleName, openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
 
-/** One pool per environment warehouse, reopened when its password in the vault changes. */
+/**
+ * One pool per environment warehouse (Galley's user), reopened when its password in the vault
+ * changes; plus the Kitchens' own LOGIN roles, which nodes run as. Galley's user is never handed
+ * to a node: SQL nodes run on a connection logged in as `galley_k_<schema>`, container nodes get
+ * that role's PGUSER/PGPASSWORD.
+ */
 export class EnvironmentWarehouses {
   private readonly open = new Map<string, { wh: Warehouse; password?: string }>();
+  /** Roles this process has ensured (created if missing, password set) with the current key. */
+  private readonly ensured = new Set<string>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly keyring: Keyring,
+  ) {}
+
+  private async conn(environmentId: string, password?: string): Promise<WarehouseConn & { networkMode: string }> {
+    const env = await this.db.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true, networkMode: true } });
+    return { host: env.warehouseHost, port: env.warehousePort, database: env.warehouseDb, user: env.warehouseUser, password, networkMode: env.networkMode };
+  }
 
   async get(environmentId: string, secrets: Record<string, string>): Promise<Warehouse> {
     const password = secrets.WAREHOUSE_PASSWORD;
     const cached = this.open.get(environmentId);
     if (cached && cached.password === password) return cached.wh;
-    const env = await this.db.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true } });
+    const { networkMode: _, ...conn } = await this.conn(environmentId, password);
     if (cached) await cached.wh.close().catch(() => {});
-    const wh = openWarehouse({ host: env.warehouseHost, port: env.warehousePort, database: env.warehouseDb, user: env.warehouseUser, password }, { applicationName: "galley-worker" });
+    const wh = openWarehouse(conn, { applicationName: "galley-worker" });
     this.open.set(environmentId, { wh, password });
     return wh;
   }
 
+  /**
+   * The Kitchen's role and password. The first time in this process (or after a key change) the
+   * role is ensured with Galley's user: a Kitchen made before roles existed gets one, and a new
+   * key ring's password takes effect.
+   */
+  async kitchenLogin(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ user: string; password: string }> {
+    const password = kitchenRolePassword(this.keyring, environmentId, schema);
+    const key = `${environmentId}|${schema}|${this.keyring.activeKekId}`;
+    if (!this.ensured.has(key)) {
+      const admin = await this.get(environmentId, secrets);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await ensureKitchenRole(admin, schema, { password });
+          break;
+        } catch (e) {
+          // Roles are cluster-wide: another process altering the same role gives "tuple concurrently updated".
+          if (attempt >= 3 || (e as { code?: string }).code !== "XX000") throw e;
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+        }
+      }
+      this.ensured.add(key);
+    }
+    return { user: kitchenRoleName(schema), password };
+  }
+
+  /** A connection logged in as the Kitchen's role, for one SQL node; the caller closes it. */
+  async asKitchen(environmentId: string, schema: string, secrets: Record<string, string>): Promise<Warehouse> {
+    const login = await this.kitchenLogin(environmentId, schema, secrets);
+    const { networkMode: _, ...conn } = await this.conn(environmentId);
+    return openWarehouse({ ...conn, ...login }, { applicationName: "galley-worker-node", max: 1 });
+  }
+
   async connectionEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string }> {
-    const env = await this.db.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true, networkMode: true } });
+    const login = await this.kitchenLogin(environmentId, schema, secrets);
+    const c = await this.conn(environmentId);
     return {
       env: {
-        PGHOST: env.warehouseHost,
-        PGPORT: String(env.warehousePort),
-        PGDATABASE: env.warehouseDb,
-        PGUSER: env.warehouseUser,
-        ...(secrets.WAREHOUSE_PASSWORD ? { PGPASSWORD: secrets.WAREHOUSE_PASSWORD } : {}),
+        PGHOST: c.host,
+        PGPORT: String(c.port),
+        PGDATABASE: c.database,
+        // The Kitchen's own role, never Galley's user: it can write only the Kitchen's schema.
+        PGUSER: login.user,
+        PGPASSWORD: login.password,
         // Unqualified names resolve in the Kitchen's schema, as for SQL nodes.
         PGOPTIONS: `-c search_path=${schema}`,
       },
-      networkMode: env.networkMode,
+      networkMode: c.networkMode,
     };
   }
 
