@@ -112,6 +112,44 @@ describe("worker with the Docker executor", () => {
   });
 });
 
+describe("a Kitchen's nodes run as its own warehouse role", () => {
+  it("denies RESET ROLE into Galley's user, other Kitchens' schemas and COPY TO PROGRAM, while its own schema works", async () => {
+    const sql = (id: string, text: string) => [`  - id: ${id}`, "    type: sql", "    sql: |", `      ${text}`];
+    const psql = (id: string, text: string) => [`  - id: ${id}`, "    type: container", "    image: galley-runner:latest", `    command: [psql, -v, ON_ERROR_STOP=1, -c, "${text}"]`];
+    await commit(g, "padma_feature", {
+      "pipelines/escape/pipeline.yaml": [
+        "name: escape",
+        "nodes:",
+        ...sql("reset_role", "RESET ROLE; CREATE TABLE dev.escaped (id int);"),
+        ...sql("write_dev", "INSERT INTO dev.orders_clean SELECT * FROM dev.orders_clean;"),
+        ...sql("program", "COPY (SELECT 1) TO PROGRAM 'true';"),
+        ...sql("own", "CREATE TABLE own_sql AS SELECT 1 AS x;"),
+        ...psql("psql_other", "RESET ROLE; CREATE TABLE dev.escaped_psql (id int)"),
+        ...psql("psql_own", "CREATE TABLE own_psql AS SELECT current_user AS u"),
+      ].join("\n"),
+    });
+    const { runId } = await run(g, "padma_feature", "escape");
+    const r = await waitForRun(g.db, runId);
+    const logs = await logsOf(g.db, runId);
+    expect(r.nodes.reset_role, logs).toMatchObject({ status: "failed", error: expect.stringMatching(/permission denied for schema dev/) });
+    expect(r.nodes.write_dev).toMatchObject({ status: "failed", error: expect.stringMatching(/permission denied for table orders_clean/) });
+    expect(r.nodes.program).toMatchObject({ status: "failed", error: expect.stringMatching(/permission denied|superuser/) });
+    expect(r.nodes.own.status).toBe("succeeded");
+    expect(r.nodes.psql_other.status).toBe("failed");
+    expect(logs).toMatch(/permission denied for schema dev/);
+    expect(r.nodes.psql_own.status, logs).toBe("succeeded");
+    const dev = `${g.whPrefix}_dev`;
+    expect(await tablesIn("dev", dev)).not.toEqual(expect.arrayContaining(["escaped"]));
+    expect(await tablesIn("dev", dev)).not.toContain("escaped_psql");
+    expect(await tablesIn("padma_feature", dev)).toEqual(expect.arrayContaining(["own_sql", "own_psql"]));
+    const c = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${dev}` });
+    await c.connect();
+    const who = await c.query("SELECT u FROM padma_feature.own_psql");
+    await c.end();
+    expect(who.rows).toEqual([{ u: "galley_k_padma_feature" }]);
+  });
+});
+
 describe("the compiled pipeline", () => {
   it("shows the run's own id wherever {{run.id}} is used", async () => {
     const { runId } = await run(g, "dev", "orders_daily");
