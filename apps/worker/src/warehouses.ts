@@ -11,7 +11,7 @@ import { ensureKitchenRole, kitchenRoleName, openWarehouse, type Warehouse, type
 export class EnvironmentWarehouses {
   private readonly open = new Map<string, { wh: Warehouse; password?: string }>();
   /** Roles this process has ensured (created if missing, password set) with the current key. */
-  private readonly ensured = new Set<string>();
+  private readonly ensured = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: Db,
@@ -42,20 +42,14 @@ export class EnvironmentWarehouses {
   async kitchenLogin(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ user: string; password: string }> {
     const password = kitchenRolePassword(this.keyring, environmentId, schema);
     const key = `${environmentId}|${schema}|${this.keyring.activeKekId}`;
-    if (!this.ensured.has(key)) {
-      const admin = await this.get(environmentId, secrets);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await ensureKitchenRole(admin, schema, { password });
-          break;
-        } catch (e) {
-          // Roles are cluster-wide: another process altering the same role gives "tuple concurrently updated".
-          if (attempt >= 3 || (e as { code?: string }).code !== "XX000") throw e;
-          await new Promise((r) => setTimeout(r, 100 * attempt));
-        }
-      }
-      this.ensured.add(key);
+    // One ensure per role at a time: a run's parallel nodes share it. A failure is not kept.
+    let ensured = this.ensured.get(key);
+    if (!ensured) {
+      ensured = this.get(environmentId, secrets).then((admin) => ensureKitchenRole(admin, schema, { password }));
+      this.ensured.set(key, ensured);
+      ensured.catch(() => this.ensured.get(key) === ensured && this.ensured.delete(key));
     }
+    await ensured;
     return { user: kitchenRoleName(schema), password };
   }
 

@@ -119,7 +119,16 @@ async function grantParentRead(tx: Tx, parentSchema: string, r: string): Promise
 
 /** Creates the Kitchen's role, makes it own the schema, and lets it read the parent schema. Idempotent. */
 export async function ensureKitchenRole(wh: Warehouse, schema: string, opts: KitchenRoleOptions = {}): Promise<string> {
-  return asPg(wh).transaction((tx) => grantKitchenRole(tx, schema, opts));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await asPg(wh).transaction((tx) => grantKitchenRole(tx, schema, opts));
+    } catch (e) {
+      // Roles are cluster-wide: a session in another database altering the same role at once
+      // fails with "tuple concurrently updated" (XX000); advisory locks are per database.
+      if (attempt >= 3 || (e as { code?: string }).code !== "XX000") throw e;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
 
 /**
