@@ -6,8 +6,9 @@ import path from "node:path";
 import { getDb, type Db } from "@galley/db";
 import { createTestDatabase, type TestDatabase } from "@galley/db/testing";
 import { AnalyticsRepo } from "@galley/git";
-import { startRun, type RunSelection } from "@galley/runs";
-import { listSecrets, loadKeyring } from "@galley/vault";
+import { startRun } from "@galley/runs";
+import type { RunSelection } from "@galley/pipelines";
+import { listSecrets } from "@galley/vault";
 import { seedDemo } from "../../../scripts/seed-demo";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -70,13 +71,12 @@ export async function stopWorker(w: ChildProcess, signal: NodeJS.Signals = "SIGT
 }
 
 export async function run(g: WorkerEnv, kitchen: string, pipeline: string, opts: { selection?: RunSelection; parameters?: Record<string, string | number> } = {}) {
-  const keyring = loadKeyring({ kekFile: path.join(g.dataDir, "kek"), create: false });
   const k = await g.db.kitchen.findFirstOrThrow({ where: { name: kitchen, deletedAt: null } });
   return startRun(
     {
       db: g.db,
       executor: g.env.GALLEY_EXECUTOR as "docker" | "local",
-      vaultNames: async (e) => (await listSecrets({ db: g.db, keyring }, e)).map((s) => s.name),
+      vaultNames: async (e) => (await listSecrets({ db: g.db }, e)).map((s) => s.name),
       source: { headOf: (b) => g.repo.headOf(b), readTextFiles: async (c, p) => (await g.repo.readAllTextFiles(c, p)).files },
     },
     { kitchenId: k.id, pipeline, trigger: "manual", triggeredById: null, ...opts },
