@@ -50,9 +50,11 @@ test("Padma runs dev's orders_daily, watches the nodes go green and reads a node
   await expect(panel.getByTestId("node-log")).toContainText(/\d+ orders, revenue/);
   await expect(panel.getByTestId("node-outputs")).toContainText("top_region");
   await expect(page.getByTestId("gantt-row")).toHaveCount(4);
-  // The compiled pipeline shows secrets as *** and never their values.
+  // The compiled pipeline shows every variable resolved for this Kitchen, and never a secret's value
+  // (containers get the Kitchen role's credentials from the worker, not from the pipeline).
   await page.getByTestId("compiled-pipeline").locator("summary").click();
-  await expect(page.getByTestId("compiled-pipeline")).toContainText('"PGPASSWORD": "***"');
+  await expect(page.getByTestId("compiled-pipeline")).toContainText('"schema": "dev"');
+  await expect(page.getByTestId("compiled-pipeline")).toContainText("-c search_path=dev");
   await expect(page.locator("body")).not.toContainText("demo-password-2026");
   await page.screenshot({ path: "test-results/run-succeeded.png", fullPage: true });
 
