@@ -10,7 +10,7 @@ import { executeNode, reconcileRuns } from "@galley/runs";
 import { loadKeyring, resolveSecrets } from "@galley/vault";
 import { runSql } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
-import { EnvironmentWarehouses } from "./warehouses";
+import { NodeWarehouses } from "./node-warehouses";
 
 const config = loadConfig();
 const logger = createLogger({ app: "worker" });
@@ -29,7 +29,7 @@ async function main() {
   const stop = new AbortController();
   const dispatcher = startOutboxDispatcher({ db, queues, intervalMs: 500, signal: stop.signal, listenUrl: config.DATABASE_URL, logger });
   const dispatchNow = () => void dispatcher.dispatchNow().catch((e) => logger.warn("dispatch failed", { err: e }));
-  const warehouses = new EnvironmentWarehouses(db, keyring);
+  const warehouses = new NodeWarehouses(db, keyring);
   const source = repoSource(repo);
 
   const nodeWorker = createWorker(

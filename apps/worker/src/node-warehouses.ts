@@ -6,9 +6,10 @@ import { ensureKitchenRole, kitchenRoleName, openWarehouse, type Warehouse, type
  * One pool per environment warehouse (Galley's user), reopened when its password in the vault
  * changes; plus the Kitchens' own LOGIN roles, which nodes run as. Galley's user is never handed
  * to a node: SQL nodes run on a connection logged in as `galley_k_<schema>`, container nodes get
- * that role's PGUSER/PGPASSWORD.
+ * that role's PGUSER/PGPASSWORD. Unlike the web's EnvironmentWarehouses (@galley/kitchens), it
+ * reads no secrets itself: each node's secrets arrive from resolveSecrets, audited per node.
  */
-export class EnvironmentWarehouses {
+export class NodeWarehouses {
   private readonly open = new Map<string, { wh: Warehouse; password?: string }>();
   /** Roles this process has ensured (created if missing, password set) with the current key. */
   private readonly ensured = new Map<string, Promise<unknown>>();
