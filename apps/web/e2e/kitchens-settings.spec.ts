@@ -60,7 +60,7 @@ test("Padma sets a variable, manages staff and the alert channel, then deletes h
   await expect(page.getByText("a #channel name or an http(s) webhook URL")).toBeVisible();
   await page.getByLabel("Alert channel").fill("#padma-alerts");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByText("Saved.")).toBeVisible();
+  await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
   await page.getByRole("link", { name: "Overview", exact: true }).click();
   await expect(page.getByText("#padma-alerts")).toBeVisible();
   await expect(page.getByTestId("variables")).toContainText("REPORT_CURRENCY");
