@@ -6,50 +6,21 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import setupTemplate from "../packages/db/src/testing/global-setup";
 import { createTestDatabase } from "@galley/db/testing";
 import { AnalyticsRepo } from "@galley/git";
 import { createKitchen, deleteKitchen, EnvironmentWarehouses, warehouseSchemas, type KitchenActor, type KitchensDeps } from "@galley/kitchens";
 import { createKeyring, generateKek, parseKek, setSecret } from "@galley/vault";
-import { openWarehouse, type Warehouse } from "@galley/warehouse";
+import type { Warehouse } from "@galley/warehouse";
+import { BENCH_WH, openBenchParent, PARENT } from "./_bench-parent";
 
-const HOST = "127.0.0.1";
-const PORT = 5432;
-const USER = "postgres";
-const DB = "galley_bench_wh";
-const PARENT = "bench_parent";
-const MARKER = "galley-bench parent v1: 10x100000 + 90x100 rows";
+const { host: HOST, port: PORT, user: USER, database: DB } = BENCH_WH;
 const VIEW_RUNS = Number(process.argv[2] ?? 50);
 const COPY_RUNS = Number(process.argv[3] ?? 5);
 const CYCLES = Number(process.argv[4] ?? 0);
 
 async function ensureWarehouse(): Promise<Warehouse> {
-  const admin = new pg.Client({ host: HOST, port: PORT, user: USER, database: "postgres" });
-  await admin.connect();
-  try {
-    if (!(await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB])).rowCount) await admin.query(`CREATE DATABASE ${DB}`);
-  } finally {
-    await admin.end();
-  }
-  const wh = openWarehouse({ host: HOST, port: PORT, database: DB, user: USER });
-  const r = await wh.query<{ c: string | null; n: string }>(
-    `SELECT obj_description(n.oid, 'pg_namespace') AS c, (SELECT count(*) FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind = 'r') AS n FROM pg_namespace n WHERE nspname = $1`,
-    [PARENT],
-  );
-  if (r.rows[0]?.c !== MARKER || Number(r.rows[0].n) !== 100) {
-    const sql = [`DROP SCHEMA IF EXISTS ${PARENT} CASCADE`, `CREATE SCHEMA ${PARENT}`];
-    for (let i = 0; i < 100; i++) {
-      const big = i < 10;
-      const name = big ? `big_${String(i).padStart(2, "0")}` : `small_${String(i - 10).padStart(2, "0")}`;
-      sql.push(
-        `CREATE TABLE ${PARENT}.${name} (id bigint PRIMARY KEY, customer text, email text, amount numeric(12,2), created_at timestamptz)`,
-        `INSERT INTO ${PARENT}.${name} SELECT g, 'Customer ' || g, 'c' || g || '@example.com', (g % 1000) * 1.25, timestamptz '2024-01-01' + g * interval '1 minute' FROM generate_series(1, ${big ? 100_000 : 100}) g`,
-      );
-    }
-    sql.push(`ANALYZE`, `COMMENT ON SCHEMA ${PARENT} IS '${MARKER}'`);
-    await wh.query(sql.join(";\n"));
-  }
+  const wh = await openBenchParent();
   const stale = await wh.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bk\\_%'`);
   for (const s of stale.rows) await wh.query(`DROP SCHEMA "${s.nspname}" CASCADE`);
   return wh;
