@@ -18,7 +18,10 @@ describe("a Kitchen's LOGIN role", () => {
     await createKitchen(f.deps, { name, parent: "dev" }, f.users.padma);
     expect(await traces(f, name)).toMatchObject({ schema: true, role: true });
     const attrs = await f.wh.development.query<Record<string, unknown>>(`SELECT rolcanlogin, rolsuper, rolinherit FROM pg_roles WHERE rolname = $1`, [role]);
-    expect(attrs.rows[0]).toEqual({ rolcanlogin: true, rolsuper: false, rolinherit: false });
+    expect(attrs.rows[0]).toEqual({ rolcanlogin: true, rolsuper: false, rolinherit: true });
+    // It inherits only the read access of its parent's reader role.
+    const member = await f.wh.development.query<{ g: string }>(`SELECT b.rolname AS g FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid JOIN pg_roles a ON a.oid = m.member WHERE a.rolname = $1`, [role]);
+    expect(member.rows.map((x) => x.g)).toEqual(["galley_r_dev"]);
     const owner = await f.wh.development.query<{ o: string }>(`SELECT pg_get_userbyid(nspowner) AS o FROM pg_namespace WHERE nspname = $1`, [name]);
     expect(owner.rows[0].o).toBe(role);
 

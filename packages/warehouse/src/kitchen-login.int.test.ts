@@ -37,7 +37,11 @@ describe("runSql as the Kitchen's LOGIN role", () => {
       `SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolconnlimit FROM pg_roles WHERE rolname = $1`,
       [kitchenRoleName(ka)],
     );
-    expect(r.rows[0]).toEqual({ rolcanlogin: true, rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolinherit: false, rolconnlimit: 20 });
+    expect(r.rows[0]).toEqual({ rolcanlogin: true, rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolinherit: true, rolconnlimit: 20 });
+    // It inherits only the read access of one parent's reader role.
+    const member = await s.wh.query<{ g: string }>(`SELECT b.rolname AS g FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid JOIN pg_roles a ON a.oid = m.member WHERE a.rolname = $1`, [kitchenRoleName(ka)]);
+    expect(member.rows.map((x) => x.g)).toHaveLength(1);
+    expect(member.rows[0].g).toMatch(/^galley_r_/);
     const who = await asKitchen.get(ka)!.query<{ u: string }>(`SELECT session_user AS u`);
     expect(who.rows[0].u).toBe(kitchenRoleName(ka));
   });
