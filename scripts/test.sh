@@ -13,11 +13,18 @@ fi
 ensure_chromium
 mkdir -p .galley/test-results
 rc=0
-step "unit and integration tests"
-pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.galley/test-results/vitest.json || rc=1
+R=.galley/test-results
+step "unit, integration and attack tests"
+pnpm exec vitest run --project unit --project int --project attack --reporter=default --reporter=json --outputFile.json=$R/vitest.json || rc=1
+# Faults and hosts stop and start shared services (PostgreSQL, Redis, Docker, network namespaces):
+# they run alone, after everything else.
+step "faults suite"
+pnpm exec vitest run --project faults --passWithNoTests --reporter=default --reporter=json --outputFile.json=$R/faults.json || rc=1
+step "hosts suite"
+pnpm exec vitest run --project hosts --passWithNoTests --reporter=default --reporter=json --outputFile.json=$R/hosts.json || rc=1
 step "browser tests"
 # playwright.config.ts writes a JSON report to apps/web/playwright-report/results.json as well.
 (cd apps/web && pnpm exec playwright test) || rc=1
-node scripts/test-summary.mjs .galley/test-results/vitest.json apps/web/playwright-report/results.json
+node scripts/test-summary.mjs $R/vitest.json $R/faults.json $R/hosts.json apps/web/playwright-report/results.json
 echo "total wall time: $(( $(date +%s) - T0 )) s"
 exit $rc
