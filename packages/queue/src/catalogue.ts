@@ -19,6 +19,18 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   timeoutMs: number;
 }
 
+/** Alert events a route can subscribe to (repeated in @galley/alerts, which checks they agree). */
+export const ALERT_EVENTS = [
+  "run.started",
+  "run.succeeded",
+  "run.failed",
+  "run.recovered",
+  "test.warned",
+  "test.failed",
+  "run.overdue",
+  "schedule.missed",
+] as const;
+
 const defineJob = <S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> => d;
 
 // Same rule as @galley/pipelines NODE_ID_RE; repeated so the adapter depends on no domain package.
@@ -42,6 +54,51 @@ export const JOBS = {
     queue: "reconcile",
     payload: z.object({}).strict(),
     attempts: 1,
+    timeoutMs: 60_000,
+  }),
+  // Something happened that a Kitchen's alert routes may want to hear about: the handler reads the
+  // routes subscribed to it and writes one delivery per route (deduplicated by event and route).
+  "alert.event": defineJob({
+    queue: "alerts",
+    payload: z
+      .object({
+        event: z.enum(ALERT_EVENTS),
+        runId: z.uuid().optional(),
+        nodeId: ZNodeId.optional(),
+        tickId: z.uuid().optional(),
+      })
+      .strict()
+      .refine((p) => (p.event === "schedule.missed" ? !!p.tickId : !!p.runId), "schedule.missed needs tickId, run events need runId"),
+    jobId: (p) => `alert:${p.event}:${p.runId ?? p.tickId}:${p.nodeId ?? "-"}`,
+    attempts: 5,
+    backoff: { type: "exponential", delayMs: 500 },
+    timeoutMs: 30_000,
+  }),
+  // One message to one route. BullMQ's attempts are the delivery retries; each attempt is recorded.
+  "alert.deliver": defineJob({
+    queue: "alert-deliveries",
+    payload: z.object({ deliveryId: z.uuid() }).strict(),
+    jobId: (p) => `alert-delivery:${p.deliveryId}`,
+    attempts: 5,
+    backoff: { type: "exponential", delayMs: 1_000 },
+    timeoutMs: 30_000,
+  }),
+  // A schedule's tick, recorded in schedule_ticks by the ticker: start the run or record why not.
+  "schedule.fire": defineJob({
+    queue: "schedules",
+    payload: z.object({ tickId: z.uuid() }).strict(),
+    jobId: (p) => `schedule-tick:${p.tickId}`,
+    attempts: 3,
+    backoff: { type: "exponential", delayMs: 1_000 },
+    timeoutMs: 120_000,
+  }),
+  // Fires at a run's declared max_duration: alert if it is still going, and stop it when asked to.
+  "run.deadline": defineJob({
+    queue: "deadlines",
+    payload: z.object({ runId: z.uuid() }).strict(),
+    jobId: (p) => `run-deadline:${p.runId}`,
+    attempts: 3,
+    backoff: { type: "exponential", delayMs: 1_000 },
     timeoutMs: 60_000,
   }),
 };

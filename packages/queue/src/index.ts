@@ -1,6 +1,6 @@
 export { assertNoEviction, connectRedis, readEvictionPolicy } from "./redis";
 export type { ConnectRedisOptions, Redis, RedisRole } from "./redis";
-export { JOBS, JOB_NAMES, fromBullJobId, isJobName, jobDefinition, toBullJobId } from "./catalogue";
+export { ALERT_EVENTS, JOBS, JOB_NAMES, fromBullJobId, isJobName, jobDefinition, toBullJobId } from "./catalogue";
 export type { Backoff, JobDefinition, JobName, JobPayload } from "./catalogue";
 export { createQueues, enqueue, parsePayload } from "./queues";
 export type { Queues } from "./queues";
