@@ -21,11 +21,12 @@ export default async function setup() {
       await admin.query(`CREATE DATABASE "${building}"`);
       await migrate(withDatabase(adminUrl(), building), MIGRATIONS_DIR);
       await admin.query(`ALTER DATABASE "${building}" RENAME TO "${TEMPLATE_DB}"`);
-      // Older templates are no longer needed.
-      const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'galley\\_t\\_tpl\\_%' AND datname <> $1`, [TEMPLATE_DB]);
-      for (const r of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}"`).catch(() => {});
     }
     if (process.env.CI === "true") {
+      // Older templates are no longer needed. Only in CI: checkouts side by side with other
+      // migrations (parallel branches) share the server, and each needs its own template.
+      const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'galley\\_t\\_tpl\\_%' AND datname <> $1`, [TEMPLATE_DB]);
+      for (const r of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}"`).catch(() => {});
       // Leftovers of killed runs; only in CI, where no other run shares the server.
       const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'galley\\_t\\_%' AND datname NOT LIKE 'galley\\_t\\_tpl\\_%'`);
       for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => {});
