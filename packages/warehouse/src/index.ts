@@ -22,3 +22,4 @@ export { prepareWrite, type PrepareWriteReport } from "./prepare-write";
 export { runSql, metric, type RunSqlInput, type RunSqlResult } from "./run-sql";
 export { ensureKitchenRole, dropKitchenRole, kitchenRoleName } from "./roles";
 export { analyzeScript, type ScriptAnalysis, type WriteTarget, type WriteKind } from "./sql-targets";
+export { diffTables, type DiffTablesInput, type DiffSide, type TableDiff } from "./data-diff";
