@@ -56,10 +56,15 @@ async function main() {
     { connection: redis, prefix: config.GALLEY_QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, logger },
   );
 
+  // Every worker ticks; only the holder of the reconciler's advisory lock works (see reconcileRuns).
+  let reconciling = false;
   const reconcile = setInterval(() => {
-    reconcileRuns({ db, dispatchNow, jobState: (id) => queues.jobState("node.execute", id) })
-      .then((r) => (r.requeued || r.cancelled) && logger.info("reconciled", r))
-      .catch((e) => logger.warn("reconcile failed", { err: e }));
+    if (reconciling) return;
+    reconciling = true;
+    reconcileRuns({ db, dispatchNow, jobState: (id) => queues.jobState("node.execute", id), removeFinishedJob: (id) => queues.removeFinished("node.execute", id) })
+      .then((r) => (r.requeued || r.cancelled) && logger.info("reconciled", { ...r }))
+      .catch((e) => logger.warn("reconcile failed", { err: e }))
+      .finally(() => (reconciling = false));
   }, 5_000);
   const beat = async () => {
     await db.workerHeartbeat.upsert({ where: { workerId }, update: { beatAt: new Date() }, create: { workerId, hostname: os.hostname(), pid: process.pid } }).catch(() => {});

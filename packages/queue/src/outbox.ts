@@ -33,3 +33,22 @@ export async function writeOutbox<N extends JobName>(tx: Tx, entry: OutboxEntry<
     SELECT ins.id FROM ins, pg_notify(${OUTBOX_CHANNEL}, '') AS n`;
   return { jobId };
 }
+
+/** Several jobs in one INSERT (a run's roots, a reconciler batch); same validation as writeOutbox. */
+export async function writeOutboxMany<N extends JobName>(tx: Tx, entries: OutboxEntry<N>[]): Promise<{ jobIds: string[] }> {
+  if (!entries.length) return { jobIds: [] };
+  const rows = entries.map((entry) => {
+    const payload = parsePayload(entry.jobName, entry.payload);
+    const jobId = resolveJobId(entry.jobName, payload, entry.jobId);
+    const stored = entry.delayMs && entry.delayMs > 0 ? { ...payload, delayMs: Math.round(entry.delayMs) } : payload;
+    return { queue: jobDefinition(entry.jobName).queue, name: entry.jobName as string, jobId, payload: JSON.stringify(stored) };
+  });
+  await tx.$queryRaw`
+    WITH ins AS (
+      INSERT INTO outbox (queue, job_name, job_id, payload)
+      SELECT q, n, j, p::jsonb FROM unnest(${rows.map((r) => r.queue)}::text[], ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.jobId)}::text[], ${rows.map((r) => r.payload)}::text[]) AS u(q, n, j, p)
+      RETURNING id
+    )
+    SELECT count(*)::int AS n FROM ins, pg_notify(${OUTBOX_CHANNEL}, '') AS x`;
+  return { jobIds: rows.map((r) => r.jobId) };
+}

@@ -8,6 +8,8 @@ export interface Queues {
   readonly prefix: string;
   /** waiting | delayed | active | completed | failed | prioritized | unknown (not in Redis). */
   jobState(name: JobName, jobId: string): Promise<string>;
+  /** Removes a completed or failed job (a live one is left alone) so its id can be added again. */
+  removeFinished(name: JobName, jobId: string): Promise<void>;
   /** Jobs per state, for health pages. */
   counts(name: JobName): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -36,6 +38,10 @@ export function createQueues(opts: { connection: Redis; prefix: string }): Queue
   const queues: Queues = {
     prefix: opts.prefix,
     jobState: (name, jobId) => get(name).getJobState(toBullJobId(jobId)),
+    async removeFinished(name, jobId) {
+      const job = await get(name).getJob(toBullJobId(jobId));
+      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
+    },
     counts: (name) => get(name).getJobCounts(),
     async close() {
       await Promise.all([...byQueue.values()].map((q) => q.close()));

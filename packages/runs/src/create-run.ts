@@ -1,6 +1,6 @@
 import { AppError } from "@galley/core";
 import { withTransaction, type Db } from "@galley/db";
-import { enqueueNodeInTx } from "./outbox";
+import { enqueueNodesInTx } from "./outbox";
 
 export interface RunPlanNode {
   id: string;
@@ -84,7 +84,7 @@ export async function createRun(deps: CreateRunDeps, input: CreateRunInput): Pro
         finishedAt: n.reused ? now : null,
       })),
     });
-    for (const n of input.nodes) if (!n.reused && n.remainingDeps === 0) await enqueueNodeInTx(tx, run.id, n.id, 1);
+    await enqueueNodesInTx(tx, run.id, input.nodes.filter((n) => !n.reused && n.remainingDeps === 0).map((n) => ({ nodeId: n.id, attempt: 1 })));
     await tx.kitchen.update({ where: { id: input.kitchenId }, data: { lastActivityAt: now } });
     return run.id;
   }).catch((e) => {

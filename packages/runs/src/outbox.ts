@@ -1,24 +1,21 @@
 import type { Tx } from "@galley/db";
-import { nodeJobId } from "./state";
+import { resolveJobId, writeOutbox, writeOutboxMany } from "@galley/queue";
 
-/** Queue and job names shared with @galley/queue's catalogue (node.execute → queue "nodes"). */
-export const NODE_QUEUE = "nodes";
-export const NODE_JOB = "node.execute";
-/** @galley/queue's dispatcher LISTENs here; the NOTIFY fires only when the transaction commits. */
-const OUTBOX_CHANNEL = "galley_outbox";
+/** The catalogue's deterministic id of a node attempt's job (the format lives in @galley/queue). */
+export function nodeJobId(runId: string, nodeId: string, attempt: number): string {
+  return resolveJobId("node.execute", { runId, nodeId, attempt });
+}
 
 /**
- * Written in the same transaction as the state change that makes a node runnable. Kept free of
- * BullMQ so the run state machine stays testable without Redis; the dispatcher validates the
- * payload against the job catalogue when it enqueues.
+ * Written in the same transaction as the state change that makes a node runnable, through the
+ * one outbox writer (@galley/queue validates the payload against the job catalogue). The id is
+ * always the deterministic one: BullMQ then absorbs a second add of the same attempt.
  */
-export async function enqueueNodeInTx(tx: Tx, runId: string, nodeId: string, attempt: number, delayMs = 0, jobId = nodeJobId(runId, nodeId, attempt)): Promise<void> {
-  const payload = { runId, nodeId, attempt, ...(delayMs > 0 ? { delayMs: Math.round(delayMs) } : {}) };
-  await tx.$queryRaw`
-    WITH ins AS (
-      INSERT INTO outbox (queue, job_name, job_id, payload)
-      VALUES (${NODE_QUEUE}, ${NODE_JOB}, ${jobId}, ${JSON.stringify(payload)}::jsonb)
-      RETURNING id
-    )
-    SELECT ins.id FROM ins, pg_notify(${OUTBOX_CHANNEL}, '') AS n`;
+export async function enqueueNodeInTx(tx: Tx, runId: string, nodeId: string, attempt: number, delayMs = 0): Promise<void> {
+  await writeOutbox(tx, { jobName: "node.execute", payload: { runId, nodeId, attempt }, delayMs });
+}
+
+/** First attempts (or given attempts) of several nodes of one run in one statement. */
+export async function enqueueNodesInTx(tx: Tx, runId: string, nodes: { nodeId: string; attempt: number }[]): Promise<void> {
+  await writeOutboxMany(tx, nodes.map((n) => ({ jobName: "node.execute" as const, payload: { runId, nodeId: n.nodeId, attempt: n.attempt } })));
 }

@@ -42,6 +42,3 @@ export function dependents(deps: Readonly<Record<string, readonly string[]>>, of
   return Object.entries(deps).filter(([, ups]) => ups.includes(of)).map(([n]) => n);
 }
 
-export function nodeJobId(runId: string, nodeId: string, attempt: number): string {
-  return `node:${runId}:${nodeId}:${attempt}`;
-}
