@@ -1,6 +1,6 @@
 // Composition root for pipelines and runs: the analytics repository as a pipeline source, the
 // vault's secret names, and who may read or run in a Kitchen.
-import { can, type AuthUser } from "@galley/auth";
+import { decide, type AuthUser } from "@galley/auth";
 import { AppError, IDENTIFIER_RE } from "@galley/core";
 import type { Db } from "@galley/db";
 import { AnalyticsRepo } from "@galley/git";
@@ -48,8 +48,8 @@ export async function startRunDeps(): Promise<StartRunDeps> {
   };
 }
 
-/** `read`: see pipelines and runs (staff, admins). `run`: start, cancel, resume (staff whose role may write the environment). */
-export type RunNeed = "read" | "run";
+/** `read_runs`: see pipelines and runs (staff, admins, managers outside private Kitchens). `run`: start, cancel, resume. */
+export type RunNeed = "read_runs" | "run";
 
 export interface RunKitchen {
   id: string;
@@ -66,12 +66,12 @@ export interface RunKitchen {
 const KITCHEN_SELECT = {
   id: true, name: true, branch: true, schemaName: true, environmentId: true, isPrivate: true, deletedAt: true,
   environment: { select: { name: true, kind: true } },
-  staff: { select: { userId: true } },
+  staff: { select: { userId: true, isOwner: true } },
 } as const;
 
 /**
  * The Kitchen by name (live ones only) or id (a run's, deleted ones too: history stays), if `user`
- * may do `need` in it. Private Kitchens do not exist for non-staff (404); other refusals are 403.
+ * may do `need` in it, as the one access policy decides (404 for a private Kitchen they may not see).
  */
 export async function getKitchenForUserOrThrow(database: Db, ref: { name: string } | { id: string }, user: AuthUser, need: RunNeed): Promise<RunKitchen> {
   const row = "name" in ref
@@ -79,26 +79,11 @@ export async function getKitchenForUserOrThrow(database: Db, ref: { name: string
     : await database.kitchen.findUnique({ where: { id: ref.id }, select: KITCHEN_SELECT });
   const label = "name" in ref ? ref.name : "of this run";
   if (!row) throw new AppError("not_found", `Kitchen ${label} does not exist`, { field: "kitchen" });
-  const k: RunKitchen = { ...row, staffUserIds: row.staff.map((s) => s.userId) };
-  const isStaff = k.staffUserIds.includes(user.id);
-  const isAdmin = user.role === "admin";
-  if (k.isPrivate && !isStaff && !isAdmin) throw new AppError("not_found", `Kitchen ${label} does not exist`, { field: "kitchen" });
-  if (need === "read") {
-    if (!isStaff && !isAdmin) throw notStaff(k);
-    return k;
-  }
-  if (!isStaff) throw notStaff(k);
-  if (k.deletedAt) throw new AppError("conflict", `Kitchen ${k.name} was deleted; its runs are kept as history`);
-  if (!can(user, "write", { type: "environment", kind: k.environment.kind })) {
-    throw new AppError("forbidden", k.environment.kind === "production"
-      ? `Kitchen ${k.name} is in a production environment: only production engineers and admins may run pipelines there`
-      : `your role (${user.role}) may not run pipelines in the ${k.environment.name} environment`);
-  }
-  return k;
-}
-
-function notStaff(k: RunKitchen): AppError {
-  return new AppError("forbidden", `you are not on the staff of Kitchen ${k.name}; ask one of its owners to add you`, { field: "kitchen" });
+  const denial = decide(user, need, {
+    type: "kitchen", name: row.name, isPrivate: row.isPrivate, environmentKind: row.environment.kind, staff: row.staff, isDeleted: row.deletedAt !== null,
+  });
+  if (denial) throw new AppError(denial.code, denial.code === "not_found" ? `Kitchen ${label} does not exist` : denial.message, { field: "kitchen" });
+  return { ...row, staffUserIds: row.staff.map((s) => s.userId) };
 }
 
 /** The run and its Kitchen, if `user` may do `need` with it (404 for a run they may not know of). */

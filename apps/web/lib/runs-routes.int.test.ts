@@ -69,14 +69,16 @@ describe("pipelines of a Kitchen", () => {
     expect((await dev.json()).parameters).toEqual({ min_rows: { value: 1, source: "default" } });
   });
 
-  it("404 for a pipeline or Kitchen that does not exist, 403 for non-staff, admins may read", async () => {
+  it("404 for a pipeline or Kitchen that does not exist, 403 for non-staff, admins and managers may read", async () => {
     const headers = await as("padma@galley.local");
     expect((await api.pipeline(req("/x", { headers }), params({ k: "dev", p: "nope" }))).status).toBe(404);
     expect((await api.pipelines(req("/x", { headers }), params({ k: "nowhere" }))).status).toBe(404);
-    const maya = await api.pipelines(req("/x", { headers: await as("maya@galley.local") }), params({ k: "padma_feature" }));
-    expect(maya.status).toBe(403);
-    expect((await maya.json()).error.message).toMatch(/not on the staff of Kitchen padma_feature/);
+    const chris = await api.pipelines(req("/x", { headers: await as("chris@galley.local") }), params({ k: "padma_feature" }));
+    expect(chris.status).toBe(403);
+    expect((await chris.json()).error.message).toMatch(/not on the staff of Kitchen padma_feature/);
     expect((await api.pipelines(req("/x", { headers: await as("admin@galley.local") }), params({ k: "padma_feature" }))).status).toBe(200);
+    // Managers (viewer role) read pipelines and runs of every non-private Kitchen (issue 8).
+    expect((await api.pipelines(req("/x", { headers: await as("maya@galley.local") }), params({ k: "padma_feature" }))).status).toBe(200);
   });
 });
 
@@ -182,8 +184,12 @@ describe("reading, cancelling and resuming runs", () => {
     expect(run.compiled.parameters.min_rows).toEqual({ value: 3, source: "run" });
     expect(run.compiled).not.toHaveProperty("source");
     expect(nodes.map((n: { nodeId: string }) => n.nodeId)).toEqual(["extract", "load", "report"]);
+    const chris = await api.run(req(`/x`, { headers: await as("chris@galley.local") }), params({ id }));
+    expect(chris.status).toBe(403);
+    // A manager reads it, secrets still as *** (issue 8's viewer rule, from the one policy).
     const maya = await api.run(req(`/x`, { headers: await as("maya@galley.local") }), params({ id }));
-    expect(maya.status).toBe(403);
+    expect(maya.status).toBe(200);
+    expect(await maya.text()).not.toMatch(/s3cret/);
     expect((await api.run(req(`/x`, { headers: await as("padma@galley.local") }), params({ id: "5f0c7c1e-0000-4000-8000-000000000000" }))).status).toBe(404);
   });
 

@@ -1,6 +1,6 @@
 import { AppError } from "@galley/core";
 import { loadKeyring, type Keyring } from "@galley/vault";
-import { can } from "@galley/auth";
+import { decide } from "@galley/auth";
 import type { AuthUser } from "@galley/auth";
 import { config } from "./config";
 import { db } from "./deps";
@@ -14,13 +14,10 @@ export function vaultDeps() {
 }
 
 /** The environment by name, after checking the user may do `action` on it. */
-export async function getEnvironmentForOrThrow(name: string, user: AuthUser, action: "view" | "manage_vault") {
+export async function getEnvironmentForOrThrow(name: string, user: AuthUser, action: "view" | "read_secret_names" | "manage_vault") {
   const env = await db().environment.findUnique({ where: { name }, select: { id: true, name: true, kind: true } });
   if (!env) throw new AppError("not_found", `environment ${name} does not exist`);
-  if (!can(user, action, { type: "environment", kind: env.kind })) {
-    throw new AppError("forbidden", action === "manage_vault"
-      ? `only ${env.kind === "production" ? "production engineers" : "DataOps engineers"} and admins manage the ${env.name} vault`
-      : `you may not see environment ${env.name}`);
-  }
+  const denial = decide(user, action, { type: "environment", kind: env.kind });
+  if (denial) throw new AppError(denial.code, denial.message);
   return env;
 }

@@ -9,6 +9,7 @@ import { db } from "@/lib/deps";
 import { load } from "@/lib/page-data";
 import { listRuns } from "@/lib/read-models/runs";
 import { listKitchensForUser } from "@/lib/read-models/kitchens";
+import { kitchenAccess } from "@galley/auth/policy";
 import { getKitchenForUserOrThrow } from "@/lib/runs-deps";
 import { RUN_STATUSES, ZRunsQuery } from "@/lib/runs-schemas";
 
@@ -26,10 +27,12 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
   const filters = parsed.success ? parsed.data : { limit: 100 };
   const data = await load("runs", async () => {
     if (!kitchenName) {
-      const mine = (await listKitchensForUser(db(), user)).filter((k) => user.role === "admin" || k.staff.some((s) => s.id === user.id));
+      const mine = (await listKitchensForUser(db(), user)).filter((k) => kitchenAccess(user, {
+        name: k.name, isPrivate: k.isPrivate, environmentKind: k.environmentKind, staff: k.staff.map((s) => ({ userId: s.id, isOwner: s.isOwner })),
+      }).canReadRuns);
       return { ok: true as const, value: { kind: "choose" as const, kitchens: mine.map((k) => k.name) } };
     }
-    const access = await guard(() => getKitchenForUserOrThrow(db(), { name: kitchenName }, user, "read"));
+    const access = await guard(() => getKitchenForUserOrThrow(db(), { name: kitchenName }, user, "read_runs"));
     if (!access.ok) return access;
     const pipelines = await db().run.findMany({ where: { kitchenId: access.value.id }, distinct: ["pipeline"], select: { pipeline: true }, orderBy: { pipeline: "asc" } });
     return { ok: true as const, value: { kind: "list" as const, runs: await listRuns(db(), access.value.id, filters), pipelines: pipelines.map((p) => p.pipeline) } };

@@ -51,10 +51,11 @@ const SELECT = {
   },
 } satisfies Prisma.KitchenSelect;
 
-type Selected = { staff: { isOwner: boolean; user: { id: string; name: string; email: string } }[]; isPrivate: boolean };
+type Selected = { name: string; staff: { isOwner: boolean; user: { id: string; name: string; email: string } }[]; isPrivate: boolean };
 
 function visibleTo(user: AuthUser, k: Selected): boolean {
-  return can(user, "view", { type: "kitchen", isPrivate: k.isPrivate, staffUserIds: k.staff.map((s) => s.user.id) });
+  // Visibility does not depend on the environment; the policy wants a kind all the same.
+  return can(user, "view", { type: "kitchen", name: k.name, isPrivate: k.isPrivate, environmentKind: "development", staff: k.staff.map((s) => ({ userId: s.user.id, isOwner: s.isOwner })) });
 }
 
 function toRow(k: {

@@ -24,10 +24,12 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
   const found = await load("this environment", async () => {
     const env = await db().environment.findUnique({ where: { name }, select: { id: true, name: true, kind: true, description: true, warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true, networkMode: true } });
     if (!env) return null;
-    return { env, secrets: await listSecrets({ db: db() }, env.id) };
+    // Names of a vault's secrets are for those the policy lets see them (never developers in production).
+    const mayList = can(user, "read_secret_names", { type: "environment", kind: env.kind });
+    return { env, mayList, secrets: mayList ? await listSecrets({ db: db() }, env.id) : [] };
   });
   if (!found.ok) return <Unavailable what={found.reason} />;
-  const { env, secrets } = found.value ?? notFound();
+  const { env, mayList, secrets } = found.value ?? notFound();
   const canManage = can(user, "manage_vault", { type: "environment", kind: env.kind });
   return (
     <>
@@ -48,11 +50,17 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
         <p className="mt-1 text-sm text-slate-600">
           Encrypted at rest (AES-256-GCM, one data key per secret). Runs of this environment's Kitchens receive these values; nobody can read them back here, and they never appear in logs.
         </p>
-        <VaultEditor
-          environment={env.name}
-          canManage={canManage}
-          initial={secrets.map((s) => ({ name: s.name, version: s.version, updatedAt: s.updatedAt.toISOString() }))}
-        />
+        {mayList ? (
+          <VaultEditor
+            environment={env.name}
+            canManage={canManage}
+            initial={secrets.map((s) => ({ name: s.name, version: s.version, updatedAt: s.updatedAt.toISOString() }))}
+          />
+        ) : (
+          <p className="mt-4 text-sm text-slate-600" data-testid="vault-hidden">
+            The names of this vault&apos;s secrets are shown only to {env.kind === "production" ? "production engineers" : "DataOps engineers and developers"} and admins.
+          </p>
+        )}
       </main>
     </>
   );

@@ -24,7 +24,7 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
   const user = session.value;
   if (!UUID.test(id)) notFound();
   const data = await load("this run", async () => {
-    const access = await guard(() => getRunForUserOrThrow(db(), id, user, "read"));
+    const access = await guard(() => getRunForUserOrThrow(db(), id, user, "read_runs"));
     if (!access.ok) return access;
     const canRun = await getKitchenForUserOrThrow(db(), { id: access.value.kitchen.id }, user, "run").then(() => true, () => false);
     return { ok: true as const, value: { detail: await getRunDetail(db(), id), canRun } };

@@ -5,6 +5,6 @@ import { getRunForUserOrThrow } from "../../../../lib/runs-deps";
 import { ZRunParams } from "../../../../lib/runs-schemas";
 
 export const GET = route({ auth: "user", params: ZRunParams, output: ZRunDetail }, async ({ user, params }) => {
-  await getRunForUserOrThrow(db(), params.id, user, "read");
+  await getRunForUserOrThrow(db(), params.id, user, "read_runs");
   return getRunDetail(db(), params.id);
 });

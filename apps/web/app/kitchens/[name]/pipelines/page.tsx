@@ -23,7 +23,7 @@ export default async function PipelinesPage({ params }: PageProps<"/kitchens/[na
   if (!session.ok) return <Unavailable what={session.reason} />;
   const user = session.value;
   const data = await load("this Kitchen's pipelines", async () => {
-    const access = await guard(() => getKitchenForUserOrThrow(db(), { name }, user, "read"));
+    const access = await guard(() => getKitchenForUserOrThrow(db(), { name }, user, "read_runs"));
     if (!access.ok) return access;
     return { ok: true as const, value: { kitchen: access.value, list: await listPipelines(db(), access.value) } };
   });

@@ -9,7 +9,7 @@ const ZSecretMeta = z.object({ name: z.string(), version: z.number(), updatedAt:
 export const GET = route(
   { auth: "user", params: z.object({ env: z.string() }), output: z.object({ secrets: z.array(ZSecretMeta) }) },
   async ({ user, params }) => {
-    const env = await getEnvironmentForOrThrow(params.env, user, "view");
+    const env = await getEnvironmentForOrThrow(params.env, user, "read_secret_names");
     return { secrets: await listSecrets(vaultDeps(), env.id) };
   },
 );

@@ -19,6 +19,6 @@ const ZOutput = z.object({
 });
 
 export const GET = route({ auth: "user", params: ZKitchenParams, output: ZOutput }, async ({ user, params }) => {
-  const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read");
+  const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read_runs");
   return listPipelines(db(), kitchen);
 });

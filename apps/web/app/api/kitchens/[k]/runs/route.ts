@@ -8,7 +8,7 @@ import { ZKitchenParams, ZRunsQuery } from "../../../../../lib/runs-schemas";
 export const GET = route(
   { auth: "user", params: ZKitchenParams, query: ZRunsQuery, output: z.object({ runs: z.array(ZRunListItem) }) },
   async ({ user, params, query }) => {
-    const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read");
+    const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read_runs");
     return { runs: await listRuns(db(), kitchen.id, query) };
   },
 );

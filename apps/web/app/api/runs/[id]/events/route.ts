@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 
 /** Server-Sent Events: `snapshot`, then `node`, `log` and `run` as they change, `end` once the run settled. */
 export const GET = route({ auth: "user", params: ZRunParams }, async ({ user, params, req }) => {
-  await getRunForUserOrThrow(db(), params.id, user, "read");
+  await getRunForUserOrThrow(db(), params.id, user, "read_runs");
   return new Response(runEventStream(db(), params.id, req.signal), { headers: SSE_HEADERS });
 });

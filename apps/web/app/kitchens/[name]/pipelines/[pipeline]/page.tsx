@@ -26,7 +26,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 async function loadPage(name: string, pipeline: string, user: Awaited<ReturnType<typeof requireUser>>) {
-  const access = await guard(() => getKitchenForUserOrThrow(db(), { name }, user, "read"));
+  const access = await guard(() => getKitchenForUserOrThrow(db(), { name }, user, "read_runs"));
   if (!access.ok) return access;
   const kitchen = access.value;
   const blockedReason = await getKitchenForUserOrThrow(db(), { name }, user, "run").then(() => null, (e: Error) => e.message);

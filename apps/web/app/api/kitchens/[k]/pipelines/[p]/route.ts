@@ -16,6 +16,6 @@ const ZOutput = z.object({
 });
 
 export const GET = route({ auth: "user", params: ZPipelineParams, output: ZOutput }, async ({ user, params }) => {
-  const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read");
+  const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read_runs");
   return getPipelineDetail(db(), kitchen, params.p);
 });

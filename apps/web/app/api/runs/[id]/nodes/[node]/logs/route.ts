@@ -9,7 +9,7 @@ import { ZLogsQuery, ZNodeLogParams } from "../../../../../../../lib/runs-schema
 export const GET = route(
   { auth: "user", params: ZNodeLogParams, query: ZLogsQuery, output: z.object({ lines: z.array(ZLogLine), truncated: z.boolean(), hasMore: z.boolean() }) },
   async ({ user, params, query }) => {
-    await getRunForUserOrThrow(db(), params.id, user, "read");
+    await getRunForUserOrThrow(db(), params.id, user, "read_runs");
     return readNodeLogs(db(), params.id, params.node, query.after, query.limit);
   },
 );
