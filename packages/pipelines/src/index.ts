@@ -46,3 +46,10 @@ export { matchFiles, globToRegExp } from "./glob";
 export { parseDuration, parseMemory } from "./units";
 export { NODE_ID_RE, DEFAULT_TIMEOUT, DEFAULT_BACKOFF, MAX_TIMEOUT_MS, MAX_RETRIES } from "./schema";
 export { formatPath } from "./yaml-source";
+// Data tests (issue 8): spec, checks, statistical process control, metric SQL, evaluation.
+export { parseCheck, checkRefs, CheckSyntaxError, CONTROL_DEFAULTS, type Check, type ControlSettings } from "./data-tests/check";
+export { controlLimits, judgeControl, firstRule, rulePoints, RULE_TEXT, type ControlLimits, type ControlRule } from "./data-tests/spc";
+export { judge, needsHistory, historyDepth, type Judgement } from "./data-tests/judge";
+export { metricQuery, quoteTable, MAX_EXAMPLES } from "./data-tests/metric-sql";
+export { evaluateTests, testConsequences, type TestOutcome, type TestQuery, type Verdict, type EvaluateInput } from "./data-tests/evaluate";
+export { ZTest, ZMetric, TEST_KINDS, ROW_TESTS, METRICS, testKind, isRowTest, type TestKind } from "./data-tests/spec";

@@ -35,8 +35,12 @@ describe("parsePipeline: a complete valid pipeline", () => {
     expect(summary).toMatchObject({ timeout: "10m", timeout_ms: 600_000, outputs: "outputs.json", args: [] });
   });
 
-  it("passes test declarations through beyond name and level", () => {
-    expect(result.pipeline!.nodes[2].tests).toEqual([{ name: "revenue_positive", metric: "revenue", level: "warn", threshold: "{{outputs.summary.orders}}" }]);
+  it("keeps test declarations as written: name, metric, check, level", () => {
+    expect(result.pipeline!.nodes[2].tests).toEqual([
+      { name: "revenue_positive", metric: { output: "revenue" }, check: "> 0", level: "warn" },
+      { name: "all_orders_counted", metric: { sql: "select count(*) from orders_clean" }, check: "== {{outputs.summary.orders}}", level: "fail" },
+    ]);
+    expect(result.pipeline!.nodes[1].tests[0]).toEqual({ name: "has_rows", metric: { row_count: { table: "orders_clean" } }, check: "> 0", level: "fail" });
   });
 
   it("turns YAML numbers in env into text", () => {
@@ -135,7 +139,7 @@ describe("parsePipeline: errors name file, line and field", () => {
       "  - { id: a, type: container, image: x, outputs: out.json }",
       "  - { id: b, type: sql, sql: x, depends_on: [a] }",
       '  - { id: c, type: sql, sql: "select {{outputs.a.n}}", depends_on: [b] }',
-      '  - { id: d, type: container, image: x, outputs: o.json, tests: [{ name: t, level: warn, min: "{{outputs.d.n}}" }] }',
+      '  - { id: d, type: container, image: x, outputs: o.json, tests: [{ name: t, level: warn, metric: { output: n }, check: ">= {{outputs.d.n}}" }] }',
     ].join("\n");
     expect(parse(pipelineWith(`${nodes}\n`)).errors).toEqual([]);
   });
@@ -197,12 +201,10 @@ describe("parsePipeline: errors name file, line and field", () => {
     ]);
   });
 
-  it("validates tests loosely: name unique, level an enum", () => {
-    const r = parse(pipelineWith("  - id: a\n    type: sql\n    sql: x\n    tests:\n      - { name: t1, level: fail, metric: rows, extra: { any: 1 } }\n      - { name: t1, level: warn }\n      - { name: t2, level: loud }\n"));
-    expect(r.errors.map((e) => [e.line, e.field, e.message])).toEqual([
-      [9, "nodes[0].tests[2].level", 'level must be "log", "warn" or "fail"'],
-    ]);
-    const fixed = parse(pipelineWith("  - id: a\n    type: sql\n    sql: x\n    tests:\n      - { name: t1, level: fail }\n      - { name: t1, level: warn }\n"));
+  it("validates tests: name unique, level an enum (the rest: data-tests/spec.test.ts)", () => {
+    const r = parse(pipelineWith("  - id: a\n    type: sql\n    sql: x\n    tests:\n      - { name: t1, level: fail, metric: { row_count: t }, check: '> 0' }\n      - { name: t2, level: loud, metric: duration, check: '< 1m' }\n"));
+    expect(r.errors.map((e) => [e.line, e.field, e.message])).toEqual([[8, "nodes[0].tests[1].level", 'level must be "log", "warn" or "fail"']]);
+    const fixed = parse(pipelineWith("  - id: a\n    type: sql\n    sql: x\n    tests:\n      - { name: t1, level: log, metric: duration }\n      - { name: t1, level: log, metric: duration }\n"));
     expect(fixed.errors.map((e) => [e.line, e.field, e.message])).toEqual([[8, "nodes[0].tests[1].name", 'duplicate test name "t1" in node "a"']]);
   });
 

@@ -102,6 +102,6 @@ describe("renderNode", () => {
 
   it("leaves tests for after the node in execute mode, and renders them with the node's own outputs", () => {
     expect(renderNode(summary, run).value.tests).toEqual(summary.tests);
-    expect(renderNodeTests(summary, run).value).toEqual([{ name: "revenue_positive", metric: "revenue", level: "warn", threshold: "3" }]);
+    expect(renderNodeTests(summary, run).value[1]).toEqual({ name: "all_orders_counted", metric: { sql: "select count(*) from orders_clean" }, check: "== 3", level: "fail" });
   });
 });

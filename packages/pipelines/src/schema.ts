@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZTest } from "./data-tests/spec";
 import { parseDuration, parseMemory } from "./units";
 
 /** Node ids, pipeline and variation names: they appear in job ids, container labels and folder names. */
@@ -49,11 +50,6 @@ const ZRetries = z.strictObject({
   backoff: durationString(MAX_TIMEOUT_MS).default(DEFAULT_BACKOFF),
 });
 
-const ZTest = z.looseObject({
-  name: z.string().min(1, "must not be empty"),
-  level: z.enum(["log", "warn", "fail"], { error: 'must be "log", "warn" or "fail"' }),
-  metric: z.string().optional(),
-});
 
 const nodeCommon = {
   id: ZIdentifier,

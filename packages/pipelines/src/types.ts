@@ -25,12 +25,13 @@ export interface PipelineVariation {
   parameters: Record<string, ParamValue>;
 }
 
-/** Test declarations are only a placeholder for now: `name` and `level` are checked, the rest passes through. */
+/** A data test of a node (see data-tests/spec.ts): `metric` has exactly one key, the test's kind. */
 export interface NodeTest {
   name: string;
+  description?: string;
   level: "log" | "warn" | "fail";
-  metric?: string;
-  [key: string]: unknown;
+  metric: Record<string, unknown>;
+  check?: string;
 }
 
 export interface RetryPolicy {

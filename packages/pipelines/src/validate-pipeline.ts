@@ -2,6 +2,7 @@ import { ErrorSink, sortErrors } from "./error-sink";
 import { reachable, type Graph } from "./graph";
 import { originOf } from "./origin";
 import type { Pipeline, PipelineError } from "./types";
+import { validateTests } from "./data-tests/validate-tests";
 import { validateFiles } from "./validate-files";
 import { validateGraph } from "./validate-graph";
 import { validateVariables, type OutputReads } from "./validate-variables";
@@ -31,6 +32,7 @@ export function validatePipeline(pipeline: Pipeline, ctx: ValidationContext = {}
     sink.at(["name"], `name "${pipeline.name}" must match its folder "${expectedName}"`);
   }
   const graph = validateGraph(pipeline, sink);
+  validateTests(pipeline, sink);
   const siblingFiles = ctx.siblingFiles ?? origin.siblingFiles;
   if (siblingFiles) validateFiles(pipeline, siblingFiles, sink);
   const reads = validateVariables(pipeline, graph, { vaultNames: ctx.vaultNames, sources: ctx.sources ?? origin.sources }, sink);

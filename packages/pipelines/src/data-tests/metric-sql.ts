@@ -1,0 +1,128 @@
+// The SQL of each metric and built-in test. Every identifier is quoted; values travel as
+// parameters. `where`, `expression` and `sql` are the test author's own SQL: the caller runs them
+// read-only, as the Kitchen's role, and refuses more than one statement.
+import { AppError, quoteIdent } from "@galley/core";
+import type { TestKind } from "./spec";
+
+export interface MetricQuery {
+  sql: string;
+  params: unknown[];
+  /** `scalar`: one number in the first column of the first row. `rows`: columns `n` and `examples`. */
+  shape: "scalar" | "rows";
+}
+
+export const MAX_EXAMPLES = 10;
+
+export function quoteTable(name: string): string {
+  return name.split(".").map(quoteIdent).join(".");
+}
+
+const filter = (where: unknown) => (typeof where === "string" && where.trim() ? ` WHERE (${where})` : "");
+const andFilter = (where: unknown) => (typeof where === "string" && where.trim() ? ` AND (${where})` : "");
+
+/** Failing rows `f` → their count and up to 10 of them, in one round trip. */
+function rowsQuery(failing: string, count = "count(*)"): string {
+  return `WITH f AS (${failing}) SELECT (SELECT ${count} FROM f)::bigint AS n, (SELECT coalesce(json_agg(e), '[]'::json) FROM (SELECT * FROM f LIMIT ${MAX_EXAMPLES}) e) AS examples`;
+}
+
+type Args = Record<string, unknown>;
+
+export function metricQuery(kind: TestKind, args: Args): MetricQuery | undefined {
+  const table = typeof args.table === "string" ? quoteTable(args.table) : "";
+  const col = typeof args.column === "string" ? quoteIdent(args.column) : "";
+  switch (kind) {
+    case "unique": {
+      const cols = (Array.isArray(args.column) ? args.column : [args.column]).map((c) => quoteIdent(String(c))).join(", ");
+      return {
+        sql: rowsQuery(`SELECT ${cols}, count(*) AS duplicates FROM ${table}${filter(args.where)} GROUP BY ${cols} HAVING count(*) > 1 ORDER BY count(*) DESC`, "coalesce(sum(duplicates), 0)"),
+        params: [],
+        shape: "rows",
+      };
+    }
+    case "not_null":
+      return { sql: rowsQuery(`SELECT * FROM ${table} WHERE ${col} IS NULL${andFilter(args.where)}`), params: [], shape: "rows" };
+    case "accepted_values":
+      // Compared as text, so `values: [1, 2]` works on an integer column as on a text one.
+      return {
+        sql: rowsQuery(`SELECT * FROM ${table} WHERE ${col} IS NOT NULL AND NOT (${col}::text = ANY($1::text[]))${andFilter(args.where)}`),
+        params: [(args.values as unknown[]).map(String)],
+        shape: "rows",
+      };
+    case "relationships": {
+      const to = quoteTable(String(args.to));
+      const field = quoteIdent(String(args.field));
+      return {
+        sql: rowsQuery(`SELECT * FROM ${table} AS child WHERE child.${col} IS NOT NULL${andFilter(args.where)} AND NOT EXISTS (SELECT 1 FROM ${to} AS parent WHERE parent.${field} = child.${col})`),
+        params: [],
+        shape: "rows",
+      };
+    }
+    case "expression":
+      // As dbt's expression_is_true: a row fails when the expression is false; NULL does not fail.
+      return { sql: rowsQuery(`SELECT * FROM ${table} WHERE NOT (${String(args.expression)})${andFilter(args.where)}`), params: [], shape: "rows" };
+    case "row_count":
+      return { sql: `SELECT count(*)::bigint FROM ${table}${filter(args.where)}`, params: [], shape: "scalar" };
+    case "null_ratio":
+      return {
+        sql: `SELECT CASE WHEN count(*) = 0 THEN 0 ELSE sum(CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END)::float8 / count(*) END FROM ${table}${filter(args.where)}`,
+        params: [],
+        shape: "scalar",
+      };
+    case "distinct_count":
+      return { sql: `SELECT count(DISTINCT ${col})::bigint FROM ${table}${filter(args.where)}`, params: [], shape: "scalar" };
+    case "min":
+    case "max":
+    case "avg":
+      return { sql: `SELECT ${kind}(${col})::float8 FROM ${table}${filter(args.where)}`, params: [], shape: "scalar" };
+    case "freshness":
+      // Age in seconds of the newest value; dates count from their midnight.
+      return { sql: `SELECT extract(epoch FROM (now() - max(${col})::timestamptz))::float8 FROM ${table}${filter(args.where)}`, params: [], shape: "scalar" };
+    case "sql":
+      return { sql: String(args.sql), params: [], shape: "scalar" };
+    case "output":
+    case "duration":
+      return undefined;
+  }
+}
+
+/** The number in a scalar query's answer, or an error saying what came back instead. */
+export function scalarOf(rows: readonly Record<string, unknown>[], kind: TestKind): number {
+  if (rows.length === 0) throw new AppError("invalid_input", "the query returned no row; it must return one number");
+  const v = Object.values(rows[0])[0];
+  if (v === null || v === undefined) {
+    throw new AppError("invalid_input", kind === "sql" ? "the query returned NULL; it must return one number (use coalesce)" : `${kind} is NULL: the table has no rows${kind === "freshness" || kind === "row_count" ? "" : " with a value in the column"}`);
+  }
+  const n = typeof v === "number" ? v : typeof v === "string" || typeof v === "bigint" ? Number(v) : Number.NaN;
+  if (typeof v === "string" && v.trim() === "") throw new AppError("invalid_input", "the query returned empty text, not a number");
+  if (!Number.isFinite(n)) throw new AppError("invalid_input", `the query returned ${JSON.stringify(String(v)).slice(0, 60)}, not a number`);
+  return n;
+}
+
+/** Example rows as stored: at most 10, long values cut, so one wide table cannot bloat the history. */
+export function trimExamples(examples: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(examples)) return [];
+  return examples.slice(0, MAX_EXAMPLES).map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((row ?? {}) as Record<string, unknown>).slice(0, 30)) {
+      out[k] = typeof v === "string" && v.length > 200 ? `${v.slice(0, 200)}…` : v && typeof v === "object" ? trimJson(v) : v;
+    }
+    return out;
+  });
+}
+
+function trimJson(v: object): unknown {
+  const s = JSON.stringify(v);
+  return s.length > 200 ? `${s.slice(0, 200)}…` : v;
+}
+
+/** A value of the node's outputs by dotted key (`totals.eu`). */
+export function outputValue(outputs: Readonly<Record<string, unknown>>, key: string): number {
+  let v: unknown = outputs;
+  for (const part of key.split(".")) {
+    if (!v || typeof v !== "object" || !Object.hasOwn(v, part)) throw new AppError("invalid_input", `the node's outputs have no "${key}" (keys: ${Object.keys(outputs).join(", ") || "none"})`);
+    v = (v as Record<string, unknown>)[part];
+  }
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
+  if (!Number.isFinite(n)) throw new AppError("invalid_input", `output "${key}" is ${JSON.stringify(v)?.slice(0, 60)}, not a number`);
+  return n;
+}
