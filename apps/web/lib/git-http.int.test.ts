@@ -183,3 +183,70 @@ describe("git over HTTP", () => {
     expect(write.status).toBe(422);
   });
 });
+
+describe("private Kitchens over git (issue 7, finding 6)", () => {
+  it("hides a private Kitchen's branch from non-staff: refs of both services, fetch by id in protocol v0 and v2, the commits API", async () => {
+    const padmaDir = await cloneAs("padma@galley.local", "priv-padma");
+    const secretSha = await commitFile(padmaDir, "padma_feature", "secret-plan.md", "only for padma\n");
+    await mustGit(padmaDir, ["push", "--quiet", "origin", "padma_feature"]);
+    await env.t.db.kitchen.updateMany({ where: { name: "padma_feature", deletedAt: null }, data: { isPrivate: true } });
+    try {
+      // Chris (dataops, owner of dev, not on padma_feature's staff) clones: the branch is not there.
+      const chris = await cloneAs("chris@galley.local", "priv-chris");
+      const refs = await mustGit(chris, ["ls-remote", "origin"]);
+      expect(refs).toContain("refs/heads/dev");
+      expect(refs).not.toContain("padma_feature");
+      expect(refs).not.toContain(secretSha);
+      // Nor in the push service's advertisement.
+      const auth = `Basic ${Buffer.from(`chris@galley.local:${DEMO_PASSWORD}`).toString("base64")}`;
+      for (const service of ["git-receive-pack", "git-upload-pack"]) {
+        for (const protocol of [undefined, "version=2"]) {
+          const adv = await fetch(`http://127.0.0.1:${port}/git/galley.git/info/refs?service=${service}`, { headers: { authorization: auth, ...(protocol ? { "git-protocol": protocol } : {}) } });
+          const text = await adv.text();
+          expect(adv.status, `${service} ${protocol}`).toBe(200);
+          expect(text, `${service} ${protocol}`).not.toContain(secretSha);
+          expect(text, `${service} ${protocol}`).not.toContain("padma_feature");
+        }
+      }
+      // Fetching the object by id is refused, whatever protocol the client asks for.
+      for (const v of ["0", "1", "2"]) {
+        const byId = await git(chris, ["-c", `protocol.version=${v}`, "fetch", "origin", secretSha]);
+        expect(byId.ok, `protocol v${v}: ${byId.out}`).toBe(false);
+        expect(byId.out, `protocol v${v}`).toMatch(/not our ref|couldn't find remote ref|Server does not allow request for unadvertised object/);
+        expect((await git(chris, ["cat-file", "-e", secretSha])).ok, `protocol v${v}`).toBe(false);
+      }
+      const asChris = await git(chris, ["fetch", "origin", "padma_feature"]);
+      expect(asChris.ok).toBe(false);
+      // The commits API of Chris's own Kitchen does not serve it either (404 as for a missing object).
+      const commits = await import("../app/api/kitchens/[k]/commits/[sha]/route");
+      const viaDev = await commits.GET(req(`/api/kitchens/dev/commits/${secretSha}`, { headers: await as("chris@galley.local") }), params({ k: "dev", sha: secretSha }));
+      expect(viaDev.status).toBe(404);
+      expect(await viaDev.text()).not.toContain("secret-plan");
+      // Padma, on its staff, still sees and fetches it; so does the API of her Kitchen.
+      const mine = await git(padmaDir, ["-c", "protocol.version=2", "fetch", "origin", secretSha]);
+      expect(mine.ok, mine.out).toBe(true);
+      expect(await mustGit(padmaDir, ["ls-remote", "origin"])).toContain("refs/heads/padma_feature");
+      const viaOwn = await commits.GET(req(`/api/kitchens/padma_feature/commits/${secretSha}`, { headers: await as("padma@galley.local") }), params({ k: "padma_feature", sha: secretSha }));
+      expect(viaOwn.status).toBe(200);
+      expect(await viaOwn.text()).toContain("secret-plan.md");
+    } finally {
+      await env.t.db.kitchen.updateMany({ where: { name: "padma_feature", deletedAt: null }, data: { isPrivate: false } });
+    }
+  });
+
+  it("serves a commit through a Kitchen's route only when it is in that Kitchen's history", async () => {
+    const dir = await cloneAs("padma@galley.local", "reach-padma");
+    const onlyFeature = await commitFile(dir, "padma_feature", "feature-only.md", "x\n");
+    await mustGit(dir, ["push", "--quiet", "origin", "padma_feature"]);
+    const commits = await import("../app/api/kitchens/[k]/commits/[sha]/route");
+    // Padma is on dev's staff in the demo? Use chris, dev's owner, so staff is not what refuses.
+    const viaDev = await commits.GET(req(`/api/kitchens/dev/commits/${onlyFeature}`, { headers: await as("chris@galley.local") }), params({ k: "dev", sha: onlyFeature }));
+    expect(viaDev.status).toBe(404);
+    expect((await viaDev.json()).error.message).toBe(`Commit ${onlyFeature} is not in the history of Kitchen dev`);
+    const missing = "1".repeat(40);
+    const none = await commits.GET(req(`/api/kitchens/dev/commits/${missing}`, { headers: await as("chris@galley.local") }), params({ k: "dev", sha: missing }));
+    expect(none.status).toBe(404);
+    const devHead = await env.repo.headOf("dev");
+    expect((await commits.GET(req(`/api/kitchens/dev/commits/${devHead}`, { headers: await as("chris@galley.local") }), params({ k: "dev", sha: devHead }))).status).toBe(200);
+  });
+});

@@ -6,7 +6,7 @@ import { Git, runProcess, baseGitEnv } from "./git-exec";
 import { compare, log, showCommit } from "./history";
 import { merge, mergePreview } from "./merge";
 import { listFiles, readAllTextFiles, readFile, readFiles } from "./read";
-import { assertCommitExists, casUpdateBranch, getHeadOrThrow, readHeads, ZERO_SHA } from "./refs";
+import { assertCommitExists, casUpdateBranch, getHeadOrThrow, isAncestor, readHeads, ZERO_SHA } from "./refs";
 import { revert } from "./revert";
 import type { Author, CommitInput, MergeInput, RevertInput } from "./types";
 import { assertBranchName, assertSha } from "./validate";
@@ -134,6 +134,18 @@ export class AnalyticsRepo {
 
   showCommit(sha: string) {
     return showCommit(this.git, sha);
+  }
+
+  /**
+   * Whether commit `sha` is in `branch`'s history. False for a missing object or a non-commit: callers
+   * answer both the same way, so a probe cannot tell "exists elsewhere" from "does not exist".
+   */
+  async isReachableFrom(sha: string, branch: string): Promise<boolean> {
+    assertSha(sha);
+    const head = await getHeadOrThrow(this.git, branch);
+    const type = await this.git.run(["cat-file", "-t", sha], { okCodes: [0, 128] });
+    if (type.code !== 0 || type.stdout.toString().trim() !== "commit") return false;
+    return isAncestor(this.git, sha, head);
   }
 
   compare(base: string, head: string) {

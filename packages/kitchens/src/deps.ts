@@ -11,6 +11,7 @@ export type KitchenGit = Pick<
   | "createBranch"
   | "deleteBranch"
   | "headOf"
+  | "isReachableFrom"
   | "branchExists"
   | "listFiles"
   | "readFile"

@@ -1,7 +1,7 @@
 import { AppError } from "@galley/core";
 import { factsOf } from "./access";
 import type { KitchenActor, KitchensDeps } from "./deps";
-import { findLiveByBranches, touchActivity } from "./kitchen-repository";
+import { findLiveByBranches, listLiveBranchFacts, touchActivity } from "./kitchen-repository";
 import { kitchenDenial } from "./policy";
 
 /**
@@ -25,4 +25,15 @@ export async function markBranchesActive(deps: Pick<KitchensDeps, "db">, branche
   if (branches.length === 0) return;
   const kitchens = await findLiveByBranches([...new Set(branches)], deps.db);
   await touchActivity(kitchens.map((k) => k.id), deps.db);
+}
+
+/**
+ * Git over HTTP: the branches `actor` may see (the policy's `fetch`). Everything else, private
+ * Kitchens' branches of other people and branches without a live Kitchen, is hidden from them.
+ */
+export async function visibleGitBranches(deps: Pick<KitchensDeps, "db">, actor: KitchenActor): Promise<string[]> {
+  const rows = await listLiveBranchFacts(deps.db);
+  return rows
+    .filter((k) => kitchenDenial(actor, { name: k.name, isPrivate: k.isPrivate, environmentKind: k.environment.kind, staff: k.staff }, "fetch") === null)
+    .map((k) => k.branch);
 }

@@ -26,5 +26,5 @@ export { previewMerge, mergeKitchen, type MergeOutcome, type MergePreviewResult 
 export { resolveMerge } from "./resolve-merge";
 export { abortMerge } from "./abort-merge";
 export { getMerge, type MergeView } from "./get-merge";
-export { authorizeGitPush, markBranchesActive } from "./git-push";
+export { authorizeGitPush, markBranchesActive, visibleGitBranches } from "./git-push";
 export { StepRunner, type StepTiming, type UndoOutcome } from "./steps";

@@ -33,6 +33,14 @@ export function findLiveByBranches(branches: string[], client: Client): Promise<
   return client.kitchen.findMany({ where: { branch: { in: branches }, deletedAt: null }, select: KITCHEN_SELECT });
 }
 
+/** Every live Kitchen's branch with what the access policy needs to decide who may see it. */
+export function listLiveBranchFacts(client: Client) {
+  return client.kitchen.findMany({
+    where: { deletedAt: null },
+    select: { name: true, branch: true, isPrivate: true, environment: { select: { kind: true } }, staff: { select: { userId: true, isOwner: true } } },
+  });
+}
+
 export function findLiveById(id: string, client: Client): Promise<KitchenRecord | null> {
   return client.kitchen.findFirst({ where: { id, deletedAt: null }, select: KITCHEN_SELECT });
 }

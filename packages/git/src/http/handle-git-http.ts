@@ -33,6 +33,11 @@ export interface GitHttpOptions {
   remoteUser: string;
   /** Called before any push reaches git; throw an AppError to refuse all refs of the push with its message. */
   authorizePush(refs: PushRef[]): Promise<void>;
+  /**
+   * The branches this user may see. Every other ref is hidden from the ref advertisement of both
+   * services and cannot be fetched by object id (see `visibilityConfig`). Omit to serve every ref.
+   */
+  visibleBranches?(): Promise<readonly string[]>;
 }
 
 export interface GitHttpResponse {
@@ -148,7 +153,41 @@ async function* prepend(first: Buffer, it: AsyncIterator<Uint8Array>): AsyncGene
   }
 }
 
-function backendEnv(req: GitHttpRequest, opts: GitHttpOptions, r: { service: string; queryString: string }): Record<string, string> {
+/**
+ * Per-request git configuration that hides every ref but `visible` branches (and HEAD when it points
+ * elsewhere). `transfer.hideRefs` filters what upload-pack and receive-pack advertise; with every
+ * `*SHA1InWant` off, upload-pack answers "not our ref" to a want that is not reachable from an
+ * advertised ref. That check holds only in protocol v0/v1: protocol v2's fetch serves any object
+ * it has, so the caller must not pass the client's v2 request on (see backendEnv).
+ */
+export function visibilityConfig(visible: readonly string[], headTarget: string | null): Array<[string, string]> {
+  const config: Array<[string, string]> = [
+    ["uploadpack.allowTipSHA1InWant", "false"],
+    ["uploadpack.allowReachableSHA1InWant", "false"],
+    ["uploadpack.allowAnySHA1InWant", "false"],
+    ["transfer.hideRefs", "refs/"],
+  ];
+  // Later entries win, so the visible branches are carved out of "hide all of refs/".
+  for (const b of visible) config.push(["transfer.hideRefs", `!refs/heads/${b}`]);
+  if (headTarget === null || !visible.includes(headTarget)) config.push(["transfer.hideRefs", "HEAD"]);
+  return config;
+}
+
+function configEnv(config: Array<[string, string]>): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(config.length) };
+  config.forEach(([k, v], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = k;
+    env[`GIT_CONFIG_VALUE_${i}`] = v;
+  });
+  return env;
+}
+
+async function headBranch(repoDir: string): Promise<string | null> {
+  const ref = await new Git(path.resolve(repoDir)).text(["symbolic-ref", "--quiet", "HEAD"]).catch(() => "");
+  return ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : null;
+}
+
+function backendEnv(req: GitHttpRequest, opts: GitHttpOptions, r: { service: string; queryString: string }, hidden: Record<string, string> | null): Record<string, string> {
   const repoDir = path.resolve(opts.repoDir);
   const env: Record<string, string> = {
     ...baseGitEnv(),
@@ -161,6 +200,7 @@ function backendEnv(req: GitHttpRequest, opts: GitHttpOptions, r: { service: str
     // The body may have been decompressed here, so its length is unknown: without CONTENT_LENGTH git reads to EOF.
     CONTENT_TYPE: req.headers["content-type"] ?? "",
   };
+  if (hidden) return { ...env, ...hidden }; // protocol v0: v2 would serve hidden objects by id
   const protocol = req.headers["git-protocol"];
   if (protocol && /^[A-Za-z0-9=:._-]{1,100}$/.test(protocol)) env.HTTP_GIT_PROTOCOL = protocol;
   return env;
@@ -173,7 +213,8 @@ async function runBackend(
   body: AsyncIterable<Uint8Array>,
   pushed: PushRef[],
 ): Promise<GitHttpResponse> {
-  const child = spawn("git", ["http-backend"], { env: backendEnv(req, opts, r) as NodeJS.ProcessEnv, shell: false, stdio: ["pipe", "pipe", "pipe"] });
+  const hidden = opts.visibleBranches ? configEnv(visibilityConfig(await opts.visibleBranches(), await headBranch(opts.repoDir))) : null;
+  const child = spawn("git", ["http-backend"], { env: backendEnv(req, opts, r, hidden) as NodeJS.ProcessEnv, shell: false, stdio: ["pipe", "pipe", "pipe"] });
   const stderr: Buffer[] = [];
   child.stderr.on("data", (b: Buffer) => stderr.length < 64 && stderr.push(b));
   child.stdin.on("error", () => {});

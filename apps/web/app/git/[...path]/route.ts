@@ -1,11 +1,13 @@
 // Git smart HTTP for the analytics repository: `git clone http://<galley>/git/galley.git`.
-// Basic auth (email + password or personal access token) on every request; any active user may
-// fetch; pushes only to branches of Kitchens the user may write (checked before git sees them),
-// fast-forward only (repository config). A landed push marks its Kitchens active.
+// Basic auth (email + password or personal access token) on every request; each user sees and
+// fetches only the branches the access policy lets them (`fetch`: private Kitchens' branches are
+// hidden from non-staff, by ref and by object id); pushes only to branches of Kitchens the user
+// may write (checked before git sees them), fast-forward only (repository config). A landed push
+// marks its Kitchens active.
 import { Readable } from "node:stream";
 import { authenticateBasic } from "@galley/auth";
 import { handleGitHttp } from "@galley/git";
-import { authorizeGitPush, markBranchesActive } from "@galley/kitchens";
+import { authorizeGitPush, markBranchesActive, visibleGitBranches } from "@galley/kitchens";
 import { config } from "../../../lib/config";
 import { authDeps, logger } from "../../../lib/deps";
 import { kitchensDbDeps } from "../../../lib/kitchens-deps";
@@ -43,6 +45,7 @@ async function serveGit({ req, ip }: RouteContext<"none", undefined, undefined, 
       repoDir: config().repoDir,
       remoteUser: user.email,
       authorizePush: (refs) => authorizeGitPush(deps, user, refs.map((r) => r.branch)),
+      visibleBranches: () => visibleGitBranches(deps, user),
     },
   );
   void out.pushedRefs
