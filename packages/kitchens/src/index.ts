@@ -28,3 +28,23 @@ export { abortMerge } from "./abort-merge";
 export { getMerge, type MergeView } from "./get-merge";
 export { authorizeGitPush, markBranchesActive, visibleGitBranches } from "./git-push";
 export { StepRunner, type StepTiming, type UndoOutcome } from "./steps";
+export {
+  ZMergeRules,
+  defaultMergeRules,
+  effectiveMergeRules,
+  evaluateRequest,
+  mayMerge,
+  mergerWords,
+  checkStateOf,
+  changedPipelines,
+  fitsRule,
+  type TMergeRules,
+  type CheckState,
+  type CheckFact,
+  type ReviewFact,
+  type RequestFacts,
+  type RequestVerdict,
+} from "./merge-rules";
+export { setMergeRules } from "./set-merge-rules";
+export { mergePairOf } from "./merge-pair";
+export { appendAudit, kitchenTarget, findLiveById, findAnyById } from "./kitchen-repository";

@@ -18,6 +18,8 @@ export const KITCHEN_SELECT = {
   lastActivityAt: true,
   parentId: true,
   environmentId: true,
+  mergeRules: true,
+  deletedAt: true,
   parent: { select: { id: true, name: true, branch: true, schemaName: true, environmentId: true, deletedAt: true } },
   environment: { select: { id: true, name: true, kind: true, dataPolicy: true } },
   staff: { select: { userId: true, isOwner: true }, orderBy: [{ isOwner: "desc" }, { addedAt: "asc" }] },
@@ -43,6 +45,11 @@ export function listLiveBranchFacts(client: Client) {
 
 export function findLiveById(id: string, client: Client): Promise<KitchenRecord | null> {
   return client.kitchen.findFirst({ where: { id, deletedAt: null }, select: KITCHEN_SELECT });
+}
+
+/** Live or deleted: merge requests and run history outlive their Kitchens. */
+export function findAnyById(id: string, client: Client): Promise<KitchenRecord | null> {
+  return client.kitchen.findUnique({ where: { id }, select: KITCHEN_SELECT });
 }
 
 export async function isNameTaken(name: string, client: Client): Promise<boolean> {

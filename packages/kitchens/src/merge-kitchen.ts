@@ -5,6 +5,7 @@ import { accessOf, assertAllowed, getKitchenForActorOrThrow } from "./access";
 import { authorOf, type KitchenActor, type KitchensDeps } from "./deps";
 import { appendAudit, kitchenTarget, touchActivity } from "./kitchen-repository";
 import { mergeLockKey, mergePairOf, type MergePair } from "./merge-pair";
+import { effectiveMergeRules } from "./merge-rules";
 import type { TMergeConflict, TMergeDirection } from "./schemas";
 
 export interface MergePreviewResult {
@@ -52,15 +53,23 @@ export async function mergeKitchen(
   deps: Pick<KitchensDeps, "db" | "git">,
   input: { kitchen: string; direction: TMergeDirection; message?: string },
   actor: KitchenActor,
-  opts: { requestId?: string } = {},
+  opts: { requestId?: string; viaMergeRequest?: { id: string; head: string } } = {},
 ): Promise<MergeOutcome> {
   // Chris merges Padma's Kitchen into dev without being on its staff: what counts is the target.
   const k = await getKitchenForActorOrThrow(deps, input.kitchen, actor, "view");
   const pair = await mergePairOf(deps, k, input.direction);
   assertAllowed(actor, pair.target, "merge-into");
+  const rules = effectiveMergeRules(pair.target.mergeRules, pair.target.environment.kind);
+  if (rules.requireRequest && !opts.viaMergeRequest) {
+    throw new AppError("forbidden", `merging into ${pair.target.name} needs a merge request${rules.approvals ? ` with ${rules.approvals} approval(s)` : ""}${rules.requireGreenChecks ? " and green checks" : ""}: open one from ${pair.source.name}`, { field: "direction" });
+  }
   return withTransaction(deps.db, async (tx) => {
     await advisoryXactLock(tx, mergeLockKey(pair.target.id));
     const p = await deps.git.mergePreview(pair.source.branch, pair.target.branch);
+    // A request is approved and checked at one commit: a newer head needs a new look.
+    if (opts.viaMergeRequest && p.sourceHead !== opts.viaMergeRequest.head) {
+      throw new AppError("conflict", `${pair.source.name} has new commits since the request was checked; reload the request`, { field: "head" });
+    }
     if (p.conflicts.length > 0) return recordConflicts(tx, pair, p, actor, opts.requestId);
     const result = await deps.git.merge(pair.source.branch, pair.target.branch, {
       author: authorOf(actor),

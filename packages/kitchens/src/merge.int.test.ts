@@ -120,9 +120,17 @@ describe("merges", () => {
     expect((await failure(previewMerge(f.deps, { kitchen: k, direction: "up" }, f.users.sam))).code).toBe("forbidden");
     expect((await previewMerge(f.deps, { kitchen: k, direction: "up" }, f.users.chris)).target).toBe("dev");
     expect((await mergeKitchen(f.deps, { kitchen: k, direction: "up" }, f.users.chris)).status).toBe("committed");
-    // Eric (production) may merge dev into production.
+    // Eric (production) may merge dev into production, but production ships with "merge requests
+    // only": a direct merge is refused with what is needed (packages/merge-requests merges it).
+    const before = await f.repo.headOf("production");
+    const direct = await failure(mergeKitchen(f.deps, { kitchen: "dev", direction: "up" }, f.users.eric));
+    expect(direct).toMatchObject({ code: "forbidden", message: "merging into production needs a merge request with 1 approval(s) and green checks: open one from dev" });
+    expect(await f.repo.headOf("production")).toBe(before);
+    // With the rule switched off (Settings), the direct merge works.
+    await f.db.kitchen.updateMany({ where: { name: "production", deletedAt: null }, data: { mergeRules: { requireRequest: false } } });
     expect((await mergeKitchen(f.deps, { kitchen: "dev", direction: "up" }, f.users.eric)).status).toBe("committed");
     expect(await f.repo.headOf("production")).toBe(await f.repo.headOf("dev"));
+    await f.db.kitchen.updateMany({ where: { name: "production", deletedAt: null }, data: { mergeRules: { requireRequest: true, approvals: 1, approvers: "production", mergers: "production", requireGreenChecks: true } } });
     expect((await failure(mergeKitchen(f.deps, { kitchen: "production", direction: "down" }, f.users.eric))).code).toBe("invalid_input");
   });
 
