@@ -2,7 +2,9 @@
 // leaves the same rows (upserts by natural key; passwords are not re-hashed).
 import { hashPassword } from "@galley/auth";
 import { getDb, type Db } from "@galley/db";
+import { AnalyticsRepo } from "@galley/git";
 import { seedRepository, seedVault, seedWarehouses } from "./seed-demo-data";
+import { seedDemoHistory } from "./seed-demo-history";
 
 export const DEMO_PASSWORD = "galley-demo-2026";
 
@@ -25,6 +27,8 @@ export interface SeedOptions {
   warehousePort?: number;
   warehouseUser?: string;
   warehouseDbPrefix?: string;
+  /** Weeks of run history with test results for the dashboard (the demo, not tests that count runs). */
+  history?: boolean;
 }
 
 async function upsertUsers(db: Db) {
@@ -100,7 +104,7 @@ async function upsertKitchen(
   return row.id;
 }
 
-export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitchens: string[]; warehouses?: Record<string, string> }> {
+export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitchens: string[]; warehouses?: Record<string, string>; history?: { runs: number; testResults: number } }> {
   const db = getDb(opts.databaseUrl);
   const dbUrl = new URL(opts.databaseUrl);
   const o = {
@@ -125,7 +129,7 @@ export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitc
     staff: [u("padma@galley.local")], description: "Padma's feature work",
   });
   const kitchens = ["production", "dev", "padma_feature"];
-  if (!opts.dataDir) return { users: users.size, kitchens };
+  if (!opts.dataDir) return { users: users.size, kitchens, history: opts.history ? await seedDemoHistory(db) : undefined };
 
   await seedRepository(`${opts.dataDir}/repo.git`, [
     { name: "production", parent: null },
@@ -141,5 +145,11 @@ export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitc
     ],
     keyring,
   );
-  return { users: users.size, kitchens, warehouses };
+  let history: { runs: number; testResults: number } | undefined;
+  if (opts.history) {
+    const repo = await AnalyticsRepo.open(`${opts.dataDir}/repo.git`);
+    const commits = Object.fromEntries(await Promise.all(kitchens.map(async (k) => [k, await repo.headOf(k)] as const)));
+    history = await seedDemoHistory(db, { commits });
+  }
+  return { users: users.size, kitchens, warehouses, history };
 }

@@ -30,6 +30,7 @@ const nextConfig: NextConfig = {
     "@galley/runs",
     "@galley/vault",
     "@galley/executor",
+    "@galley/dashboards",
   ],
   // Native addons, dynamic requires and connection pools: loaded by Node at run time, not bundled.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "dockerode", "ssh2", "cpu-features", "bullmq", "ioredis"],

@@ -13,6 +13,7 @@ export function AppHeader({ user, wide = false }: { user: AuthUser; wide?: boole
           Galley
         </Link>
         <div className="flex items-center gap-3 text-sm">
+          <Link href="/dashboard" className="mr-2 font-medium text-slate-700 hover:text-slate-900 hover:underline" data-testid="nav-dashboard">Dashboard</Link>
           <div className="text-right leading-tight">
             <div className="font-medium text-slate-900" data-testid="user-name">{user.name}</div>
             <div className="text-xs text-slate-500">{user.email}</div>

@@ -22,7 +22,7 @@ const PUBLIC = new Set([
 /** A plausible value for each dynamic segment, so handlers get past parameter parsing. */
 const SEGMENT_VALUES: Record<string, string | string[]> = {
   k: "padma_feature", p: "orders_daily", id: "00000000-0000-4000-8000-000000000001", sha: "0".repeat(40),
-  userId: "00000000-0000-4000-8000-000000000002", name: "SOME_NAME", env: "development", node: "n1", path: ["galley.git", "git-receive-pack"],
+  userId: "00000000-0000-4000-8000-000000000002", name: "SOME_NAME", env: "development", node: "n1", test: "t1", path: ["galley.git", "git-receive-pack"],
 };
 
 type Handler = (req: Request, ctx?: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;

@@ -1,0 +1,59 @@
+// Composition root of the managers' dashboard: which Kitchens a person may see on it (the access
+// policy decides, per request), and the read models of @galley/dashboards behind a short cache.
+import type { AuthUser } from "@galley/auth";
+import { AppError } from "@galley/core";
+import { createTtlCache, getControlChart, getDashboard, type ScopeKitchen, type TControlChart, type TDashboard, type TDashboardQuery } from "@galley/dashboards";
+import type { Db } from "@galley/db";
+import { db } from "./deps";
+
+/**
+ * Identical dashboards within this many milliseconds share one computation. The key holds the
+ * exact set of Kitchens the requester may read, so two people share an entry only when they
+ * would see the same thing.
+ */
+const DASHBOARD_TTL_MS = 5_000;
+const dashboards = createTtlCache<TDashboard>(DASHBOARD_TTL_MS);
+
+interface KitchenRow {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  environment: { name: string; kind: "development" | "production" };
+  staff: { userId: string; isOwner: boolean }[];
+}
+
+/** Pending the merged access policy (iso-access): the rule it states for `read_runs`. */
+function canReadRuns(user: AuthUser, k: KitchenRow): boolean {
+  const isStaff = k.staff.some((s) => s.userId === user.id);
+  return user.role === "admin" || isStaff || (!k.isPrivate && user.role === "viewer");
+}
+
+/** Live Kitchens whose runs `user` may read, as the dashboard's scope. */
+export async function readableKitchens(database: Db, user: AuthUser): Promise<ScopeKitchen[]> {
+  const rows: KitchenRow[] = await database.kitchen.findMany({
+    where: { deletedAt: null },
+    select: { id: true, name: true, isPrivate: true, environment: { select: { name: true, kind: true } }, staff: { select: { userId: true, isOwner: true } } },
+    orderBy: { name: "asc" },
+  });
+  return rows
+    .filter((k) => canReadRuns(user, k))
+    .map((k) => ({ id: k.id, name: k.name, environment: k.environment.name, environmentKind: k.environment.kind }));
+}
+
+/** The dashboard `user` may see, narrowed by `q`. */
+export async function dashboardFor(user: AuthUser, q: TDashboardQuery): Promise<TDashboard> {
+  const scope = await readableKitchens(db(), user);
+  const key = JSON.stringify([scope.map((k) => k.id), q]);
+  return dashboards.get(key, () => getDashboard({ db: db() }, scope, q));
+}
+
+/** A test's control chart, if `user` may read the Kitchen's runs; not_found when it has no results. */
+export async function controlChartFor(user: AuthUser, p: { k: string; p: string; node: string; test: string }, limit: number): Promise<TControlChart> {
+  const kitchen = (await readableKitchens(db(), user)).find((k) => k.name === p.k);
+  if (!kitchen) throw new AppError("not_found", `Kitchen ${p.k} does not exist or you may not read its runs`, { field: "kitchen" });
+  const chart = await getControlChart({ db: db() }, { kitchenId: kitchen.id, kitchen: kitchen.name, pipeline: p.p, node: p.node, test: p.test }, limit);
+  if (!chart.points.length) {
+    throw new AppError("not_found", `test ${p.test} of node ${p.node} in pipeline ${p.p} has no results in Kitchen ${kitchen.name}`, { field: "test" });
+  }
+  return chart;
+}
