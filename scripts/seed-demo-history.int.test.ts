@@ -4,7 +4,7 @@ import { getControlChart, getDashboard, ZDashboardQuery } from "@galley/dashboar
 import { createTestDatabase, type TestDatabase } from "@galley/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "./seed-demo";
-import { judgeControl, seedDemoHistory } from "./seed-demo-history";
+import { seedDemoHistory } from "./seed-demo-history";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -13,17 +13,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.drop();
-});
-
-describe("judgeControl (the seed's copy of the control check)", () => {
-  it("learns first, then flags beyond-limits, 2 of 3 beyond 2σ and 8 on one side", () => {
-    const steady = Array.from({ length: 20 }, (_, i) => 100 + (i % 2 ? 1 : -1));
-    expect(judgeControl(steady.slice(0, 9), 100)).toBeNull();
-    expect(judgeControl(steady, 100)?.rule).toBeNull();
-    expect(judgeControl(steady, 110)?.rule).toBe("beyond_limits");
-    expect(judgeControl([...steady, 102.5], 102.5)?.rule).toBe("2_of_3_beyond_2_sigma");
-    expect(judgeControl([...steady, 100.5, 100.5, 100.5, 100.5, 100.5, 100.5, 100.5], 100.5)?.rule).toBe("8_on_one_side");
-  });
 });
 
 describe("seedDemoHistory", () => {

@@ -6,6 +6,7 @@
 // idempotent: a Kitchen/pipeline that already has demo history is left alone.
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "@galley/db";
+import { CONTROL_DEFAULTS, judgeControl } from "@galley/pipelines";
 
 const HOUR = 3600_000;
 const KEY_PREFIX = "demo-history";
@@ -23,29 +24,10 @@ function prng(seed: number): () => number {
 }
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
-type ControlRule = "beyond_limits" | "2_of_3_beyond_2_sigma" | "8_on_one_side";
-
-/**
- * Mean ± 3σ over the newest 30 earlier values once 10 exist, and the Western Electric rules, as
- * the worker's data tests judge a `check: control` (k 3, window 30, minimum history 10).
- */
-export function judgeControl(history: readonly number[], value: number): { mean: number; sigma: number; lower: number; upper: number; rule: ControlRule | null } | null {
-  if (history.length < 10) return null;
-  const w = history.slice(-30);
-  const mean = w.reduce((a, b) => a + b, 0) / w.length;
-  const sigma = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / (w.length - 1));
-  const l = { mean, sigma, lower: mean - 3 * sigma, upper: mean + 3 * sigma };
-  const series = [...history, value];
-  const side = (v: number) => Math.sign(v - mean);
-  let rule: ControlRule | null = null;
-  if (value > l.upper || value < l.lower) rule = "beyond_limits";
-  else if (side(value) !== 0) {
-    const beyond2 = (v: number) => side(v) === side(value) && Math.abs(v - mean) > 2 * sigma;
-    const last8 = series.slice(-8);
-    if (beyond2(value) && series.slice(-3).filter(beyond2).length >= 2) rule = "2_of_3_beyond_2_sigma";
-    else if (last8.length === 8 && last8.every((v) => side(v) === side(value))) rule = "8_on_one_side";
-  }
-  return { ...l, rule };
+/** The worker's own control check (default settings: k 3, window 30, minimum history 10). */
+function judge(history: readonly number[], value: number) {
+  const j = judgeControl(history, value, CONTROL_DEFAULTS);
+  return j.learning ? null : { ...j.limits, rule: j.rule };
 }
 
 interface Plan {
@@ -96,7 +78,7 @@ type TestRow = Rows["tests"][number];
 function testsOf(p: Plan, base: Omit<TestRow, "node" | "nodeRunId" | "testName" | "kind" | "level" | "verdict">, nodeRunId: Record<string, string>, rows: number, i: number, r: () => number, history: number[]): TestRow[] {
   const t = (node: string, testName: string, kind: string, level: string, extra: Partial<TestRow>): TestRow => ({ ...base, node, nodeRunId: nodeRunId[node], testName, kind, level, verdict: "passed", ...extra });
   const unknown = p.badRegions?.includes(i) ? 2 : 0;
-  const control = judgeControl(history, rows);
+  const control = judge(history, rows);
   const revenue = Math.round(rows * (84 + r() * 4) * 100) / 100;
   return [
     t("transform", "has_rows", "row_count", "fail", { value: rows, lowerLimit: 0, message: `${rows} > 0` }),

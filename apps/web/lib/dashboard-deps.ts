@@ -1,10 +1,11 @@
 // Composition root of the managers' dashboard: which Kitchens a person may see on it (the access
 // policy decides, per request), and the read models of @galley/dashboards behind a short cache.
-import type { AuthUser } from "@galley/auth";
+import { kitchenAccess, type AuthUser } from "@galley/auth";
 import { AppError } from "@galley/core";
 import { createTtlCache, getControlChart, getDashboard, type ScopeKitchen, type TControlChart, type TDashboard, type TDashboardQuery } from "@galley/dashboards";
 import type { Db } from "@galley/db";
 import { db } from "./deps";
+import { getKitchenForUserOrThrow } from "./runs-deps";
 
 /**
  * Identical dashboards within this many milliseconds share one computation. The key holds the
@@ -22,12 +23,6 @@ interface KitchenRow {
   staff: { userId: string; isOwner: boolean }[];
 }
 
-/** Pending the merged access policy (iso-access): the rule it states for `read_runs`. */
-function canReadRuns(user: AuthUser, k: KitchenRow): boolean {
-  const isStaff = k.staff.some((s) => s.userId === user.id);
-  return user.role === "admin" || isStaff || (!k.isPrivate && user.role === "viewer");
-}
-
 /** Live Kitchens whose runs `user` may read, as the dashboard's scope. */
 export async function readableKitchens(database: Db, user: AuthUser): Promise<ScopeKitchen[]> {
   const rows: KitchenRow[] = await database.kitchen.findMany({
@@ -36,7 +31,7 @@ export async function readableKitchens(database: Db, user: AuthUser): Promise<Sc
     orderBy: { name: "asc" },
   });
   return rows
-    .filter((k) => canReadRuns(user, k))
+    .filter((k) => kitchenAccess(user, { name: k.name, isPrivate: k.isPrivate, environmentKind: k.environment.kind, staff: k.staff }).canReadRuns)
     .map((k) => ({ id: k.id, name: k.name, environment: k.environment.name, environmentKind: k.environment.kind }));
 }
 
@@ -49,8 +44,7 @@ export async function dashboardFor(user: AuthUser, q: TDashboardQuery): Promise<
 
 /** A test's control chart, if `user` may read the Kitchen's runs; not_found when it has no results. */
 export async function controlChartFor(user: AuthUser, p: { k: string; p: string; node: string; test: string }, limit: number): Promise<TControlChart> {
-  const kitchen = (await readableKitchens(db(), user)).find((k) => k.name === p.k);
-  if (!kitchen) throw new AppError("not_found", `Kitchen ${p.k} does not exist or you may not read its runs`, { field: "kitchen" });
+  const kitchen = await getKitchenForUserOrThrow(db(), { name: p.k }, user, "read_runs");
   const chart = await getControlChart({ db: db() }, { kitchenId: kitchen.id, kitchen: kitchen.name, pipeline: p.p, node: p.node, test: p.test }, limit);
   if (!chart.points.length) {
     throw new AppError("not_found", `test ${p.test} of node ${p.node} in pipeline ${p.p} has no results in Kitchen ${kitchen.name}`, { field: "test" });

@@ -149,6 +149,7 @@ const MANAGER_READS = new Set([
   "api/runs/[id]/route.ts",
   "api/runs/[id]/events/route.ts",
   "api/runs/[id]/nodes/[node]/logs/route.ts",
+  "api/kitchens/[k]/pipelines/[p]/tests/[node]/[test]/route.ts", // control chart (issue 8)
 ]);
 
 describe("object rights for a user outside the Kitchen's staff (checklist 25)", () => {
