@@ -250,3 +250,49 @@ describe("private Kitchens over git (issue 7, finding 6)", () => {
     expect((await commits.GET(req(`/api/kitchens/dev/commits/${devHead}`, { headers: await as("chris@galley.local") }), params({ k: "dev", sha: devHead }))).status).toBe(200);
   });
 });
+
+describe("paths git reads as .git on macOS or Windows (issue 7, finding 7)", () => {
+  const BAD = [".g\u200cit/config", "GIT~1/config", ".git./config", ".GIT/config", ".git::$INDEX_ALLOCATION/config", "git~1 . /config"];
+
+  it("refuses them in the files API, with the path named, and writes nothing", async () => {
+    const content = await import("../app/api/kitchens/[k]/files/content/route");
+    const h = await as("padma@galley.local");
+    const head = await env.repo.headOf("padma_feature");
+    for (const p of [...BAD, "notes./a.md", "a/b:stream"]) {
+      const res = await content.PUT(send("PUT", "/api/kitchens/padma_feature/files/content", { path: p, content: "[core]\n\tfsmonitor = evil\n", message: "m" }, h), params({ k: "padma_feature" }));
+      expect(res.status, p).toBe(422);
+      const body = await res.json();
+      expect(body.error.message, p).toContain("Invalid path");
+      expect(body.error.field, p).toBe("path");
+    }
+    expect(await env.repo.headOf("padma_feature")).toBe(head);
+  });
+
+  it("refuses a push whose trees carry one, and the branch stays where it was", async () => {
+    const dir = await cloneAs("padma@galley.local", "dotgit");
+    await mustGit(dir, ["checkout", "--quiet", "-B", "padma_feature", "origin/padma_feature"]);
+    writeFileSync(path.join(work, "evil-config"), "[core]\n\tfsmonitor = touch /tmp/pwned\n");
+    const blob = (await mustGit(dir, ["hash-object", "-w", path.join(work, "evil-config")])).trim();
+    const before = await env.repo.headOf("padma_feature");
+    for (const name of BAD.map((p) => p.split("/")[0])) {
+      // The client's own index would refuse these names, so the trees are built with plumbing.
+      const inner = await mktree(dir, `100644 blob ${blob}\tconfig\n`);
+      const base = (await mustGit(dir, ["rev-parse", "HEAD^{tree}"])).trim();
+      const entries = (await mustGit(dir, ["ls-tree", base])) + `040000 tree ${inner}\t${name}\n`;
+      const tree = await mktree(dir, entries);
+      const commit = (await mustGit(dir, ["commit-tree", tree, "-p", "HEAD", "-m", `add ${name}`])).trim();
+      const push = await git(dir, ["push", "origin", `${commit}:refs/heads/padma_feature`]);
+      expect(push.ok, name).toBe(false);
+      expect(push.out, name).toMatch(/hasDotgit|dotgit|\.git/i);
+      expect(await env.repo.headOf("padma_feature"), name).toBe(before);
+    }
+  });
+});
+
+function mktree(cwd: string, entries: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile("git", ["mktree"], { cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" } }, (err, stdout, stderr) =>
+      err ? reject(new Error(`git mktree: ${stderr}`)) : resolve(stdout.trim()));
+    child.stdin!.end(entries);
+  });
+}

@@ -28,6 +28,21 @@ describe("assertBranchName", () => {
   });
 });
 
+describe("assertSafePath refuses what git refuses under core.protectHFS and core.protectNTFS", () => {
+  // Each of these is `.git` to macOS (HFS+ ignores the code points) or to Windows (8.3 name, trailing dots and
+  // spaces dropped, alternate data streams), so writing through it would write the repository's own config.
+  it.each([
+    ".g\u200cit/config", ".gi\u200dt/hooks/x", "\ufeff.git/config", ".\u206agit/x", "a/.GIT\u200e/b",
+    "GIT~1/config", "git~1/x", "a/Git~1", ".git./config", ".git . ./x", ".GIT", ".git::$INDEX_ALLOCATION/config",
+    ".git:x/config", "git~1::$INDEX_ALLOCATION/x", "notes./x", "a/b ", "a/b:stream", "con", "pipelines/aux.sql", "a\u200fb.sql",
+  ])("refuses %j", (p) => {
+    expect(err(() => assertSafePath(p))).toMatchObject({ code: "invalid_input", field: "path", message: expect.stringContaining("Invalid path") });
+  });
+  it.each([".gitignore", "git~2/x", "a/.gitattributes", "legit/x", "gitx/y", "console.sql", "pipelines/git~1x/a"])("accepts %j", (p) => {
+    expect(assertSafePath(p)).toBe(p);
+  });
+});
+
 describe("assertSafePath", () => {
   it.each(["a.sql", "pipelines/profit/load.sql", "notes/é and space.md", ".github/workflows/x.yml", "a/.gitignore", "x..y"])("accepts %s", (p) => {
     expect(assertSafePath(p)).toBe(p);

@@ -37,8 +37,34 @@ export function isValidBranchName(name: unknown): name is string {
 }
 
 /**
+ * Code points HFS+ ignores when comparing names (git's is_hfs_dotgit list), so `.g\u200cit` is `.git` on a Mac.
+ * Refused anywhere in a path: they are invisible in every editor too.
+ */
+const HFS_IGNORED_RE = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/;
+/** git's is_ntfs_dotgit: `.git` or its 8.3 short name `git~1`, then only dots/spaces, then end or an ADS (`:...`). */
+const NTFS_DOTGIT_RE = /^(?:\.git|git~1)[. ]*(?::.*)?$/i;
+/** Names Windows reserves for devices, with or without an extension. */
+const WINDOWS_DEVICE_RE = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?$/i;
+
+/**
+ * Why git (under core.protectHFS / core.protectNTFS) or a Windows or macOS checkout would refuse or
+ * misread this path part, or null. Stricter than git where a part could only cause trouble: trailing
+ * dots or spaces (Windows drops them, so `a.` and `a` collide), `:` (NTFS alternate data streams).
+ */
+export function unsafePathPart(part: string): string | null {
+  if (part === "." || part === "..") return `"${part}" parts are not allowed`;
+  if (HFS_IGNORED_RE.test(part)) return "contains an invisible Unicode character (macOS ignores it in file names)";
+  if (NTFS_DOTGIT_RE.test(part) || part.toLowerCase() === ".git") return '".git" parts (or names Windows or macOS read as ".git") are not allowed';
+  if (/[. ]$/.test(part)) return "a part ends with a dot or a space (Windows drops them)";
+  if (part.includes(":")) return 'contains ":" (an NTFS alternate data stream on Windows)';
+  if (WINDOWS_DEVICE_RE.test(part)) return `"${part}" is a reserved device name on Windows`;
+  return null;
+}
+
+/**
  * Repository paths come from users (editor, API) and from pushes. A safe path is relative, uses `/`, has no empty,
- * `.` or `..` parts, no `.git` part (any case, as case-insensitive filesystems see it), no control characters.
+ * `.` or `..` parts, no part git or a case-insensitive filesystem would treat as `.git` (unsafePathPart), no control
+ * characters.
  */
 export function assertSafePath(p: unknown, field = "path"): string {
   const bad = (why: string) => new AppError("invalid_input", `Invalid path ${show(p)}: ${why}`, { field });
@@ -50,8 +76,8 @@ export function assertSafePath(p: unknown, field = "path"): string {
   if (p.startsWith("/")) throw bad("must be relative to the repository root");
   for (const part of p.split("/")) {
     if (part === "") throw bad('has an empty part ("//" or a trailing "/")');
-    if (part === "." || part === "..") throw bad(`"${part}" parts are not allowed`);
-    if (part.replace(/[. ]+$/, "").toLowerCase() === ".git") throw bad('".git" parts are not allowed');
+    const why = unsafePathPart(part);
+    if (why) throw bad(why);
   }
   return p;
 }
