@@ -128,4 +128,40 @@ describe("run events", () => {
     expect((await events(req("/x", { headers: await as("maya@galley.local") }), params({ id }))).status).toBe(403);
     expect((await events(req("/x"), params({ id }))).status).toBe(401);
   });
+
+  it("one LISTEN per web process feeds every open page; idle pages cost no polling; a change reaches them all", { timeout: 90_000 }, async () => {
+    const ids = [await newRun(), await newRun()];
+    const headers = await as("padma@galley.local");
+    const abort = new AbortController();
+    const before = await g.t.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'galley-run-events' AND datname = current_database()`;
+    const streams = [];
+    for (let i = 0; i < 40; i++) {
+      const id = ids[i % 2];
+      streams.push(sseReader(await events(req("/x", { headers, signal: abort.signal }), params({ id }))));
+    }
+    for (const s of streams) expect((await s.next())!.event).toBe("snapshot");
+    const listeners = await g.t.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'galley-run-events' AND datname = current_database()`;
+    expect(listeners[0].n - before[0].n).toBeLessThanOrEqual(1);
+    expect(listeners[0].n).toBe(1);
+
+    // Idle: 40 pages polling every 300 ms would run hundreds of queries in 2 s.
+    const xacts = async () => (await g.t.db.$queryRaw<{ n: number }[]>`SELECT (xact_commit + xact_rollback)::int AS n FROM pg_stat_database WHERE datname = current_database()`)[0].n;
+    // PostgreSQL 15 backends report their counts when busy again or after 10 s idle: let the
+    // subscriptions' queries be reported, then count 3 s of idling plus 11 s for them to be reported.
+    await new Promise((r) => setTimeout(r, 11_000));
+    const x0 = await xacts();
+    await new Promise((r) => setTimeout(r, 3_000 + 11_000));
+    const x2 = await xacts();
+    expect(x2 - x0 - 2).toBeLessThan(20);
+
+    // One status change reaches every page of that run.
+    const extract = await g.t.db.nodeRun.findFirstOrThrow({ where: { runId: ids[0], nodeId: "extract" } });
+    await g.t.db.nodeRun.update({ where: { id: extract.id }, data: { status: "running", startedAt: new Date() } });
+    const onRun0 = streams.filter((_, i) => i % 2 === 0);
+    for (const s of onRun0) {
+      const seen = await s.until((e) => e.event === "node");
+      expect(seen.at(-1)!.data).toMatchObject({ nodeId: "extract", status: "running" });
+    }
+    abort.abort();
+  });
 });

@@ -2,3 +2,5 @@ export * from "./client";
 export * from "./transaction";
 export { migrate, ensureDatabase, readMigrations, MigrationError, MIGRATIONS_DIR } from "./migrate";
 export * from "./generated/client";
+export { listen } from "./listen";
+export type { ListenHandlers } from "./listen";

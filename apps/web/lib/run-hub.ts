@@ -1,0 +1,77 @@
+// Live run events for every open run page of this web process, fed by ONE PostgreSQL LISTEN.
+// Triggers NOTIFY galley_run_events with the run id on every change to a run, its nodes or its
+// logs (migration run_events_notify). Per watched run, one shared RunWatch re-reads only what can
+// still change, once per notification burst, and fans the events out to every page on that run:
+// 200 tabs on a run cost the queries of one, and an idle run costs nothing but a slow safety poll.
+import { listen, type Db } from "@galley/db";
+import type { Logger } from "@galley/core";
+import { RunWatch, type RunSubscriber, type RunWatchOptions } from "./run-watch";
+
+export const RUN_EVENTS_CHANNEL = "galley_run_events";
+
+export class RunHub {
+  private readonly watches = new Map<string, RunWatch>();
+  private readonly stop = new AbortController();
+  private listening: Promise<void> | null = null;
+  private connected!: Promise<void>;
+  /** How many LISTEN connections this hub opened (tests check it stays one per process). */
+  connections = 0;
+
+  constructor(private readonly db: Db, private readonly url: string, private readonly logger?: Logger, private readonly options: RunWatchOptions = {}) {}
+
+  /** Adds a page to a run's watch (creating it), waiting until this process LISTENs. */
+  async subscribe(runId: string, sub: RunSubscriber): Promise<() => void> {
+    await this.ensureListening();
+    let w = this.watches.get(runId);
+    if (!w) {
+      w = new RunWatch(this.db, runId, this.options, () => this.watches.get(runId) === w && this.watches.delete(runId));
+      this.watches.set(runId, w);
+    }
+    const watch = w;
+    await watch.add(sub);
+    return () => watch.remove(sub);
+  }
+
+  get watching(): number {
+    return this.watches.size;
+  }
+
+  close(): void {
+    this.stop.abort();
+    for (const w of this.watches.values()) w.close();
+    this.watches.clear();
+  }
+
+  private ensureListening(): Promise<void> {
+    if (!this.listening) {
+      let ready!: () => void;
+      this.connected = new Promise<void>((r) => (ready = r));
+      this.listening = listen(
+        this.url,
+        RUN_EVENTS_CHANNEL,
+        {
+          onNotify: (runId) => this.watches.get(runId)?.changed(),
+          onConnected: () => {
+            this.connections++;
+            ready();
+            // Notifications sent while we were disconnected are lost: re-read every watched run.
+            for (const w of this.watches.values()) w.changed();
+          },
+        },
+        this.stop.signal,
+        this.logger,
+        "galley-run-events",
+      ).closed;
+    }
+    return this.connected;
+  }
+}
+
+const hubs: Map<string, RunHub> = ((globalThis as { __galleyRunHubs?: Map<string, RunHub> }).__galleyRunHubs ??= new Map());
+
+/** The process's hub for a database (one per URL; survives dev-server module reloads). */
+export function runHub(db: Db, url: string, logger?: Logger): RunHub {
+  let h = hubs.get(url);
+  if (!h) hubs.set(url, (h = new RunHub(db, url, logger)));
+  return h;
+}

@@ -1,0 +1,42 @@
+import type { Logger } from "@galley/core";
+import pg from "pg";
+
+export interface ListenHandlers {
+  onNotify(payload: string): void;
+  /** After every (re)connection: notifications sent while disconnected are lost, so re-read state. */
+  onConnected?(): void;
+}
+
+/**
+ * One dedicated PostgreSQL connection LISTENing on a channel (outside the Prisma pool: a pooled
+ * connection would be handed to queries). Reconnects after errors until the signal aborts.
+ */
+export function listen(url: string, channel: string, handlers: ListenHandlers, signal: AbortSignal, logger?: Logger, name = "galley-listener"): { closed: Promise<void> } {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`listen: channel ${JSON.stringify(channel)} is not a plain identifier`);
+  const closed = (async () => {
+    while (!signal.aborted) {
+      const c = new pg.Client({ connectionString: url, application_name: name });
+      try {
+        const ended = new Promise<void>((resolve) => {
+          c.on("error", (e) => {
+            logger?.warn("listener connection error", { channel, error: e.message });
+            resolve();
+          });
+          c.on("end", () => resolve());
+          signal.addEventListener("abort", () => resolve(), { once: true });
+        });
+        c.on("notification", (n) => handlers.onNotify(n.payload ?? ""));
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+        handlers.onConnected?.();
+        await ended;
+      } catch (e) {
+        logger?.warn("listener failed; retrying", { channel, error: (e as Error).message });
+      } finally {
+        await c.end().catch(() => {});
+      }
+      if (!signal.aborted) await new Promise((r) => setTimeout(r, 1_000));
+    }
+  })();
+  return { closed };
+}
