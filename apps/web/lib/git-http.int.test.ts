@@ -291,8 +291,36 @@ describe("paths git reads as .git on macOS or Windows (issue 7, finding 7)", () 
 
 function mktree(cwd: string, entries: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile("git", ["mktree"], { cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" } }, (err, stdout, stderr) =>
+    const child = execFile("git", ["mktree"], { cwd, env: { NODE_ENV: "test" as const, PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" } }, (err: Error | null, stdout: string, stderr: string) =>
       err ? reject(new Error(`git mktree: ${stderr}`)) : resolve(stdout.trim()));
     child.stdin!.end(entries);
   });
 }
+
+describe("a pipeline pushed over git that fails validation (issue 7, finding 7)", () => {
+  it("is listed with its error, not dropped: over 2 MB, and not parseable", async () => {
+    const dir = await cloneAs("padma@galley.local", "bigpipe");
+    await mustGit(dir, ["checkout", "--quiet", "-B", "padma_feature", "origin/padma_feature"]);
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(path.join(dir, "pipelines/huge"), { recursive: true });
+    mkdirSync(path.join(dir, "pipelines/garbled"), { recursive: true });
+    writeFileSync(path.join(dir, "pipelines/huge/pipeline.yaml"), `name: huge\nnodes:\n${"  # padding\n".repeat(220_000)}`);
+    writeFileSync(path.join(dir, "pipelines/garbled/pipeline.yaml"), "name: [unclosed\n");
+    await mustGit(dir, ["add", "pipelines"]);
+    await mustGit(dir, ["commit", "--quiet", "-m", "two broken pipelines"]);
+    await mustGit(dir, ["push", "--quiet", "origin", "padma_feature"]);
+    const { GET } = await import("../app/api/kitchens/[k]/pipelines/route");
+    const res = await GET(req("/api/kitchens/padma_feature/pipelines", { headers: await as("padma@galley.local") }), params({ k: "padma_feature" }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { pipelines: { name: string; errors: { file: string; message: string }[] }[] };
+    const huge = body.pipelines.find((p) => p.name === "huge");
+    expect(huge?.errors[0]).toMatchObject({ file: "pipelines/huge/pipeline.yaml", message: expect.stringContaining("larger than 1 MiB") });
+    const garbled = body.pipelines.find((p) => p.name === "garbled");
+    expect(garbled?.errors.length).toBeGreaterThan(0);
+    expect(garbled?.errors[0].file).toBe("pipelines/garbled/pipeline.yaml");
+    // Its page answers with the error too, instead of 404.
+    const one = await (await import("../app/api/kitchens/[k]/pipelines/[p]/route")).GET(req("/x", { headers: await as("padma@galley.local") }), params({ k: "padma_feature", p: "huge" }));
+    expect(one.status).toBe(200);
+    expect((await one.json()).errors[0].message).toContain("larger than 1 MiB");
+  });
+});

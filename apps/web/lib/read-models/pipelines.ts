@@ -13,6 +13,7 @@ import {
   type Pipeline,
   type PipelineError,
 } from "@galley/pipelines";
+import { MAX_FILE_BYTES, type SkippedFile } from "@galley/git";
 import { analyticsRepo, vaultNames, type RunKitchen } from "../runs-deps";
 import { lastRunByPipeline } from "./runs";
 
@@ -35,16 +36,26 @@ export interface PipelineDetail {
 
 const FOLDER = /^pipelines\/([^/]+)\/pipeline\.ya?ml$/;
 
+const SKIPPED: Record<SkippedFile["reason"], string> = {
+  too_large: `file is larger than ${MAX_FILE_BYTES / (1024 * 1024)} MiB, the most Galley reads from a branch; make it smaller`,
+  binary: "file is binary (it contains a NUL byte); pipeline files must be text",
+  symlink: "file is a symbolic link; Galley does not follow links in the repository",
+  submodule: "entry is a git submodule; Galley reads only files",
+};
+
 async function readBranch(db: Db, kitchen: RunKitchen) {
   const repo = await analyticsRepo();
   const head = await repo.headOf(kitchen.branch);
-  const { files } = await repo.readAllTextFiles(head, "pipelines/");
+  const { files, skipped } = await repo.readAllTextFiles(head, "pipelines/");
   const loaded = loadPipelines(files.map((f) => ({ path: f.path, content: f.content })));
-  const folders = [...new Set(files.map((f) => FOLDER.exec(f.path)?.[1]).filter((n): n is string => n !== undefined))].sort();
+  // A file the repository reader skipped (too large, binary, a link) still names its pipeline: list it
+  // with the reason, so a push that broke it is visible instead of the pipeline vanishing.
+  const skippedErrors: PipelineError[] = skipped.map((f) => ({ file: f.path, message: SKIPPED[f.reason] }));
+  const folders = [...new Set([...files, ...skipped].map((f) => FOLDER.exec(f.path)?.[1]).filter((n): n is string => n !== undefined))].sort();
   const secrets = await vaultNames(db, kitchen.environmentId);
   // Parsing checked everything but the vault; a parsed pipeline is checked again with its names.
   const vaultErrors = loaded.pipelines.flatMap((p) => validatePipeline(p, { vaultNames: secrets }));
-  return { head, folders, pipelines: loaded.pipelines, errors: [...loaded.errors, ...vaultErrors] };
+  return { head, folders, pipelines: loaded.pipelines, errors: [...skippedErrors, ...loaded.errors, ...vaultErrors] };
 }
 
 function errorsOf(errors: PipelineError[], folder: string): PipelineError[] {
