@@ -1,6 +1,6 @@
+import { assertNoEviction, connectRedis } from "@galley/queue";
 import { config } from "./config";
 import { logger } from "./deps";
-import { assertNoEviction } from "./redis-check";
 
 /**
  * Fails fast on bad configuration and on a Redis that would evict queued jobs. An unreachable
@@ -15,7 +15,12 @@ export async function boot(): Promise<void> {
     process.exit(1);
   }
   try {
-    await assertNoEviction(c.REDIS_URL);
+    const redis = await connectRedis(c.REDIS_URL, "producer", { readyTimeoutMs: 1_500 });
+    try {
+      await assertNoEviction(redis);
+    } finally {
+      redis.disconnect();
+    }
   } catch (e) {
     const message = (e as Error).message;
     if (/maxmemory-policy/.test(message)) {

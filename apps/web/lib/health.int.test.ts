@@ -18,4 +18,17 @@ describe("GET /api/health with the database down", () => {
     expect(body.checks.docker).toEqual({ up: true, reason: "not used (GALLEY_EXECUTOR=local)" });
     expect(body.checks.redis.up).toBe(true);
   });
+
+  it("answers later calls at once from the background probes, at most about a second old", async () => {
+    const { GET } = await import("../app/api/health/route");
+    await new Promise((r) => setTimeout(r, 2_500));
+    const t0 = Date.now();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => GET(new Request("http://galley.test/api/health"))));
+    // The database check alone needs ~1.5 s to time out: answering sooner means no probe ran per request.
+    expect(Date.now() - t0).toBeLessThan(500);
+    const bodies = await Promise.all(answers.map((a) => a.json()));
+    expect(bodies.every((b) => b.checks.database.up === false)).toBe(true);
+    // A round finishes every second (plus the 1.5 s the hung check takes to time out).
+    for (const b of bodies) expect(Date.now() - Date.parse(b.checkedAt)).toBeLessThan(3_000);
+  });
 });

@@ -1,10 +1,12 @@
-// Health of what Galley depends on. Each check answers within ~1.5 s, so /api/health answers
-// 503 quickly when something hangs rather than hanging with it.
+// Health of what Galley depends on. Probes run in the background (every second, one round at a
+// time, each check bounded to ~1.5 s) and /api/health answers from the latest round: load
+// balancers can poll it as often as they like without adding database or Redis work, and it
+// answers at once even while a dependency hangs.
 import { execFile } from "node:child_process";
 import http from "node:http";
+import { connectRedis, createQueueHealth, readEvictionPolicy, type Redis } from "@galley/queue";
 import { config } from "./config";
-import { db } from "./deps";
-import { evictionMessage, redisCommands } from "./redis-check";
+import { db, logger } from "./deps";
 
 export interface Check {
   up: boolean;
@@ -14,6 +16,8 @@ export type CheckName = "database" | "redis" | "docker" | "git" | "worker";
 export interface Health {
   status: "ok" | "degraded";
   checks: Record<CheckName, Check>;
+  /** When this round of probes finished (ISO time). */
+  checkedAt: string;
 }
 
 const TIMEOUT_MS = 1500;
@@ -71,10 +75,11 @@ export async function checkHealth(): Promise<Health> {
       await db().$queryRaw`SELECT 1`;
     }),
     check(async () => {
-      const [pong, info] = await redisCommands(c.REDIS_URL, [["PING"], ["INFO", "memory"]], TIMEOUT_MS);
-      if (pong !== "PONG") return { up: false, reason: `unexpected PING reply ${String(pong)}` };
-      const policy = /^maxmemory_policy:(\S+)/m.exec(String(info))?.[1] ?? "unknown";
-      return policy === "noeviction" ? { up: true } : { up: false, reason: evictionMessage(policy) };
+      const redis = await healthRedis(c.REDIS_URL);
+      const ping = await createQueueHealth(redis, { timeoutMs: TIMEOUT_MS }).ping();
+      if (!ping.ok) return { up: false, reason: ping.error };
+      const policy = await readEvictionPolicy(redis);
+      return policy === "noeviction" ? { up: true } : { up: false, reason: `Redis maxmemory-policy is ${policy}; Galley needs noeviction` };
     }),
     dockerRequired ? check(dockerPing) : Promise.resolve({ up: true, reason: "not used (GALLEY_EXECUTOR=local)" }),
     check(gitVersion),
@@ -86,13 +91,42 @@ export async function checkHealth(): Promise<Health> {
     }),
   ]);
   const checks = { database, redis, docker, git, worker };
-  return { status: Object.values(checks).every((x) => x.up) ? "ok" : "degraded", checks };
+  return { status: Object.values(checks).every((x) => x.up) ? "ok" : "degraded", checks, checkedAt: new Date().toISOString() };
 }
 
-let cached: { at: number; value: Promise<Health> } | undefined;
-
-/** For page renders: at most one round of checks every 5 s however many people load pages. */
-export function checkHealthCached(maxAgeMs = 5000): Promise<Health> {
-  if (!cached || Date.now() - cached.at > maxAgeMs) cached = { at: Date.now(), value: checkHealth() };
-  return cached.value;
+// One producer connection (@galley/queue's client) for the probes, made on first use.
+let redisConn: Promise<Redis> | undefined;
+function healthRedis(url: string): Promise<Redis> {
+  redisConn ??= connectRedis(url, "producer", { readyTimeoutMs: TIMEOUT_MS, logger: logger() }).catch((e) => {
+    redisConn = undefined;
+    throw e;
+  });
+  return redisConn;
 }
+
+export const PROBE_INTERVAL_MS = 1_000;
+let latest: Health | undefined;
+let inflight: Promise<Health> | undefined;
+let timer: ReturnType<typeof setInterval> | undefined;
+
+function probe(): Promise<Health> {
+  inflight ??= checkHealth()
+    .then((h) => (latest = h))
+    .finally(() => (inflight = undefined));
+  return inflight;
+}
+
+/**
+ * The latest round of probes (at most a second old while probes answer; a hung dependency
+ * shows as down once its check times out). Starts the background probes on first use.
+ */
+export async function currentHealth(): Promise<Health> {
+  if (!timer) {
+    timer = setInterval(() => void probe(), PROBE_INTERVAL_MS);
+    timer.unref();
+  }
+  return latest ?? probe();
+}
+
+/** For page renders (same background probes). */
+export const checkHealthCached = currentHealth;
