@@ -31,10 +31,15 @@ export const ZStartRunInput = z
   .strict();
 export type TStartRunInput = z.infer<typeof ZStartRunInput>;
 
+/** Keyset cursor of the runs list: the last run shown, as `<created_at ms>.<run id>`. */
+export const ZRunsCursor = z.string().regex(/^\d{1,15}\.[0-9a-f-]{36}$/, "a cursor from a previous page (nextCursor)");
+
 export const ZRunsQuery = z.object({
   pipeline: ZPipelineName.optional(),
   status: z.enum(RUN_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Runs older than this cursor (the previous page's nextCursor). */
+  before: ZRunsCursor.optional(),
 });
 export type TRunsQuery = z.infer<typeof ZRunsQuery>;
 

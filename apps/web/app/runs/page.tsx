@@ -7,7 +7,7 @@ import { Unavailable } from "@/components/unavailable";
 import { requireUser } from "@/lib/current-user";
 import { db } from "@/lib/deps";
 import { load } from "@/lib/page-data";
-import { listRuns } from "@/lib/read-models/runs";
+import { listRuns, pipelinesWithRuns } from "@/lib/read-models/runs";
 import { listKitchensForUser } from "@/lib/read-models/kitchens";
 import { kitchenAccess } from "@galley/auth/policy";
 import { getKitchenForUserOrThrow } from "@/lib/runs-deps";
@@ -23,7 +23,7 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
   if (!session.ok) return <Unavailable what={session.reason} />;
   const user = session.value;
   const kitchenName = one(sp.kitchen);
-  const parsed = ZRunsQuery.safeParse({ pipeline: one(sp.pipeline), status: one(sp.status), limit: 100 });
+  const parsed = ZRunsQuery.safeParse({ pipeline: one(sp.pipeline), status: one(sp.status), before: one(sp.before), limit: 100 });
   const filters = parsed.success ? parsed.data : { limit: 100 };
   const data = await load("runs", async () => {
     if (!kitchenName) {
@@ -34,8 +34,8 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
     }
     const access = await guard(() => getKitchenForUserOrThrow(db(), { name: kitchenName }, user, "read_runs"));
     if (!access.ok) return access;
-    const pipelines = await db().run.findMany({ where: { kitchenId: access.value.id }, distinct: ["pipeline"], select: { pipeline: true }, orderBy: { pipeline: "asc" } });
-    return { ok: true as const, value: { kind: "list" as const, runs: await listRuns(db(), access.value.id, filters), pipelines: pipelines.map((p) => p.pipeline) } };
+    const [pipelines, page] = await Promise.all([pipelinesWithRuns(db(), access.value.id), listRuns(db(), access.value.id, filters)]);
+    return { ok: true as const, value: { kind: "list" as const, runs: page.runs, nextCursor: page.nextCursor, pipelines } };
   });
   if (!data.ok) return <Unavailable what={data.reason} />;
   if (!data.value.ok) return <><AppHeader user={user} /><Denied message={data.value.message} /></>;
@@ -82,6 +82,10 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
             </form>
             {!parsed.success && <p className="mt-2 text-xs text-rose-700">Some filters were not understood and were left out.</p>}
             <div className="mt-4"><RunsTable runs={v.runs} empty="No runs match." /></div>
+            <nav className="mt-3 flex gap-4 text-sm" aria-label="pages">
+              {filters.before && <Link href={`/runs?${new URLSearchParams({ kitchen: kitchenName!, ...(filters.pipeline ? { pipeline: filters.pipeline } : {}), ...(filters.status ? { status: filters.status } : {}) })}`} className="underline">Newest runs</Link>}
+              {v.nextCursor && <Link data-testid="older-runs" href={`/runs?${new URLSearchParams({ kitchen: kitchenName!, ...(filters.pipeline ? { pipeline: filters.pipeline } : {}), ...(filters.status ? { status: filters.status } : {}), before: v.nextCursor })}`} className="underline">Older runs →</Link>}
+            </nav>
           </>
         )}
       </main>

@@ -94,32 +94,77 @@ export function toNodeView(n: { nodeId: string; type: string; status: string; at
   };
 }
 
-/** A Kitchen's runs, newest first, with how many nodes are in each status. */
-export async function listRuns(db: Db, kitchenId: string, q: TRunsQuery): Promise<TRunListItem[]> {
-  const rows = await db.run.findMany({
-    where: { kitchenId, ...(q.pipeline ? { pipeline: q.pipeline } : {}), ...(q.status ? { status: q.status } : {}) },
-    select: SUMMARY_SELECT,
-    orderBy: { createdAt: "desc" },
-    take: q.limit,
-  });
-  const names = await userNames(db, rows.map((r) => r.triggeredById));
-  const counts = rows.length
-    ? await db.nodeRun.groupBy({ by: ["runId", "status"], where: { runId: { in: rows.map((r) => r.id) } }, _count: { _all: true } })
-    : [];
-  const byRun = new Map<string, Record<string, number>>();
-  for (const c of counts) byRun.set(c.runId, { ...byRun.get(c.runId), [c.status]: c._count._all });
-  return rows.map((r) => ({ ...toSummary(r, names), nodeCounts: byRun.get(r.id) ?? {} }));
+export function runsCursor(r: { createdAt: Date; id: string }): string {
+  return `${r.createdAt.getTime()}.${r.id}`;
 }
 
-/** The last run of each pipeline of a Kitchen. */
-export async function lastRunByPipeline(db: Db, kitchenId: string): Promise<Map<string, { id: string; status: string; createdAt: Date }>> {
+function parseRunsCursor(c: string): { createdAt: Date; id: string } {
+  const at = c.indexOf(".");
+  return { createdAt: new Date(Number(c.slice(0, at))), id: c.slice(at + 1) };
+}
+
+/**
+ * A page of a Kitchen's runs, newest first, with how many nodes are in each status. Keyset
+ * pagination on (created_at, id) over the index runs(kitchen_id, created_at, id): a deep page
+ * costs what the first does. nextCursor is null on the last page.
+ */
+export async function listRuns(db: Db, kitchenId: string, q: TRunsQuery): Promise<{ runs: TRunListItem[]; nextCursor: string | null }> {
+  const c = q.before ? parseRunsCursor(q.before) : null;
   const rows = await db.run.findMany({
-    where: { kitchenId },
-    distinct: ["pipeline"],
-    orderBy: [{ pipeline: "asc" }, { createdAt: "desc" }],
-    select: { id: true, pipeline: true, status: true, createdAt: true },
+    where: {
+      kitchenId,
+      ...(q.pipeline ? { pipeline: q.pipeline } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...(c ? { OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] } : {}),
+    },
+    select: SUMMARY_SELECT,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit + 1,
   });
-  return new Map(rows.map((r) => [r.pipeline, { id: r.id, status: r.status, createdAt: r.createdAt }]));
+  const page = rows.slice(0, q.limit);
+  const names = await userNames(db, page.map((r) => r.triggeredById));
+  const counts = page.length
+    ? await db.nodeRun.groupBy({ by: ["runId", "status"], where: { runId: { in: page.map((r) => r.id) } }, _count: { _all: true } })
+    : [];
+  const byRun = new Map<string, Record<string, number>>();
+  for (const n of counts) byRun.set(n.runId, { ...byRun.get(n.runId), [n.status]: n._count._all });
+  return {
+    runs: page.map((r) => ({ ...toSummary(r, names), nodeCounts: byRun.get(r.id) ?? {} })),
+    nextCursor: rows.length > q.limit ? runsCursor(page[page.length - 1]) : null,
+  };
+}
+
+/** Most pipelines a Kitchen's runs list or pipelines page considers. */
+const MAX_PIPELINES = 500;
+
+/**
+ * Names of the pipelines a Kitchen has runs of, by a loose index scan over
+ * runs(kitchen_id, pipeline, created_at): one index probe per pipeline, however many runs.
+ */
+export async function pipelinesWithRuns(db: Db, kitchenId: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ pipeline: string }[]>`
+    WITH RECURSIVE p AS (
+      (SELECT pipeline FROM runs WHERE kitchen_id = ${kitchenId}::uuid ORDER BY pipeline LIMIT 1)
+      UNION ALL
+      SELECT (SELECT r.pipeline FROM runs r WHERE r.kitchen_id = ${kitchenId}::uuid AND r.pipeline > p.pipeline ORDER BY r.pipeline LIMIT 1)
+      FROM p WHERE p.pipeline IS NOT NULL
+    )
+    SELECT pipeline FROM p WHERE pipeline IS NOT NULL LIMIT ${MAX_PIPELINES}::int`;
+  return rows.map((r) => r.pipeline);
+}
+
+/** The last run of each pipeline of a Kitchen: per pipeline, one backward index probe. */
+export async function lastRunByPipeline(db: Db, kitchenId: string): Promise<Map<string, { id: string; status: string; createdAt: Date }>> {
+  const pipelines = await pipelinesWithRuns(db, kitchenId);
+  if (!pipelines.length) return new Map();
+  const rows = await db.$queryRaw<{ pipeline: string; id: string; status: string; created_at: Date }[]>`
+    SELECT p.pipeline, l.id::text AS id, l.status, l.created_at
+    FROM unnest(${pipelines}::text[]) AS p(pipeline)
+    CROSS JOIN LATERAL (
+      SELECT id, status, created_at FROM runs
+      WHERE kitchen_id = ${kitchenId}::uuid AND pipeline = p.pipeline ORDER BY created_at DESC LIMIT 1
+    ) l`;
+  return new Map(rows.map((r) => [r.pipeline, { id: r.id, status: r.status, createdAt: r.created_at }]));
 }
 
 /** Node statuses of a run, by node id (to colour a pipeline's graph with its last run). */

@@ -6,9 +6,9 @@ import { getKitchenForUserOrThrow } from "../../../../../lib/runs-deps";
 import { ZKitchenParams, ZRunsQuery } from "../../../../../lib/runs-schemas";
 
 export const GET = route(
-  { auth: "user", params: ZKitchenParams, query: ZRunsQuery, output: z.object({ runs: z.array(ZRunListItem) }) },
+  { auth: "user", params: ZKitchenParams, query: ZRunsQuery, output: z.object({ runs: z.array(ZRunListItem), nextCursor: z.string().nullable() }) },
   async ({ user, params, query }) => {
     const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read_runs");
-    return { runs: await listRuns(db(), kitchen.id, query) };
+    return listRuns(db(), kitchen.id, query);
   },
 );

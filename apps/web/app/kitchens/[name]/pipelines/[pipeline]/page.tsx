@@ -30,7 +30,7 @@ async function loadPage(name: string, pipeline: string, user: Awaited<ReturnType
   if (!access.ok) return access;
   const kitchen = access.value;
   const blockedReason = await getKitchenForUserOrThrow(db(), { name }, user, "run").then(() => null, (e: Error) => e.message);
-  const [detail, runs] = await Promise.all([getPipelineDetail(db(), kitchen, pipeline, DAG_LAYOUT), listRuns(db(), kitchen.id, { pipeline, limit: 10 })]);
+  const [detail, runs] = await Promise.all([getPipelineDetail(db(), kitchen, pipeline, DAG_LAYOUT), listRuns(db(), kitchen.id, { pipeline, limit: 10 }).then((p) => p.runs)]);
   const statuses = runs[0] ? await nodeStatusesOf(db(), runs[0].id) : {};
   return { ok: true as const, value: { kitchen, detail, runs, statuses, blockedReason } };
 }
