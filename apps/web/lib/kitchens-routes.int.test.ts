@@ -83,6 +83,17 @@ describe("POST /api/kitchens and DELETE /api/kitchens/:k", () => {
     expect(await env.repo.branchExists("bad_policy")).toBe(false);
   });
 
+  it("answers 422 with a message for reserved schema names (pg_probe answered 500) and creates nothing", async () => {
+    for (const name of ["pg_probe", "galley_k_dev", "information_schema", "public"]) {
+      const res = await createAs(PADMA, { name, parent: "dev" });
+      expect(res.status, name).toBe(422);
+      const { error } = await body(res);
+      expect(error, name).toMatchObject({ code: "invalid_input", field: "name", message: expect.stringMatching(/reserved|already has/) });
+      expect(await env.repo.branchExists(name), name).toBe(false);
+      expect(await env.t.db.kitchen.count({ where: { name } }), name).toBe(0);
+    }
+  });
+
   it("validates input and refuses CSRF", async () => {
     expect((await createAs(PADMA, { name: "Nope!", parent: "dev" })).status).toBe(422);
     expect((await createAs(PADMA, { name: "dev", parent: "dev" })).status).toBe(409);

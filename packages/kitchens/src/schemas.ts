@@ -7,10 +7,31 @@ export const ZKitchenName = z
   .trim()
   .regex(/^[a-z][a-z0-9_]{1,39}$/, "2 to 40 characters: a lowercase letter, then lowercase letters, digits or underscores");
 
+/**
+ * A new Kitchen's name becomes a schema (and a role `galley_k_<name>`) in a shared warehouse. PostgreSQL refuses
+ * schemas named `pg_*` ("unacceptable schema name"), `information_schema` and `public` exist in every database, and
+ * `galley_*` is Galley's own namespace (roles, warehouse databases, internal schemas).
+ */
+export const RESERVED_PREFIXES = ["pg_", "galley_"] as const;
+export const RESERVED_NAMES = ["information_schema", "public"] as const;
+
+/** Why `name` may not name a new Kitchen, or null. */
+export function reservedNameProblem(name: string): string | null {
+  const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) return `names starting with ${prefix} are reserved (${prefix === "pg_" ? "by PostgreSQL for system schemas" : "by Galley for its own roles and schemas"}); choose another name`;
+  if ((RESERVED_NAMES as readonly string[]).includes(name)) return `${name} is a schema every warehouse database already has; choose another name`;
+  return null;
+}
+
+export const ZNewKitchenName = ZKitchenName.superRefine((name, ctx) => {
+  const problem = reservedNameProblem(name);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
 export const ZEmailAddress = z.string().trim().toLowerCase().max(254).pipe(z.email("enter a valid email"));
 
 export const ZCreateKitchenInput = z.object({
-  name: ZKitchenName,
+  name: ZNewKitchenName,
   parent: ZKitchenName,
   description: z.string().trim().max(500).default(""),
   isPrivate: z.boolean().default(false),
