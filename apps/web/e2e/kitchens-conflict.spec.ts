@@ -81,10 +81,11 @@ test("a conflict between dev and Padma's Kitchen is resolved in the three-panel 
   await page.getByRole("link", { name: "Merge", exact: true }).click();
   await page.getByTestId("merge-down").getByRole("button", { name: "Preview merge down" }).click();
   await expect(page.getByTestId("merge-up-to-date")).toBeVisible();
-  // A developer may preview merging into production but is not offered the merge.
+  // A developer may preview merging into production but is not offered the merge: production
+  // takes changes through merge requests only.
   await page.goto("/kitchens/dev/merge");
   const intoProduction = page.getByTestId("merge-up");
-  await expect(intoProduction).toContainText("Only production engineers on production's staff may merge into it");
+  await expect(intoProduction).toContainText("production takes changes through merge requests (1 approval by a production engineer, green checks): open one below.");
   await intoProduction.getByRole("button", { name: "Preview merge up" }).click();
   await expect(intoProduction.getByTestId("merge-preview")).toContainText(FILE);
   await expect(intoProduction.getByRole("button", { name: /^Merge dev into production/ })).toHaveCount(0);

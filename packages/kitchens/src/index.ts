@@ -45,6 +45,6 @@ export {
   type RequestFacts,
   type RequestVerdict,
 } from "./merge-rules";
-export { setMergeRules } from "./set-merge-rules";
+export { setMergeRules, getMergeRules } from "./set-merge-rules";
 export { mergePairOf } from "./merge-pair";
 export { appendAudit, kitchenTarget, findLiveById, findAnyById } from "./kitchen-repository";

@@ -21,3 +21,9 @@ export async function setMergeRules(
   });
   return input.rules;
 }
+
+/** The rules in force (stored, or the environment's defaults), for anyone who may see the Kitchen. */
+export async function getMergeRules(deps: Pick<KitchensDeps, "db">, kitchen: string, actor: KitchenActor): Promise<TMergeRules & { stored: boolean }> {
+  const k = await getKitchenForActorOrThrow(deps, kitchen, actor, "view");
+  return { ...effectiveMergeRules(k.mergeRules, k.environment.kind), stored: k.mergeRules != null };
+}

@@ -4,6 +4,10 @@ import { DeleteKitchen, GeneralSettings, StaffSettings } from "@/components/kitc
 import { Card } from "@/components/kitchens/ui";
 import { VariablesPanel } from "@/components/kitchens/variables-panel";
 import { Unavailable } from "@/components/unavailable";
+import { MergeRulesForm } from "@/components/merge-requests/merge-rules-form";
+import { getMergeRules } from "@galley/kitchens";
+import { kitchensDeps } from "@/lib/kitchens-deps";
+import { load } from "@/lib/page-data";
 
 export async function generateMetadata({ params }: PageProps<"/kitchens/[name]/settings">): Promise<Metadata> {
   return { title: `Settings · ${(await params).name}` };
@@ -22,6 +26,7 @@ export default async function KitchenSettingsPage({ params }: PageProps<"/kitche
         : !access.canManage
           ? "Only the Kitchen's owners (or an admin) can delete it."
           : null;
+  const rules = await load("the merge rules", async () => getMergeRules(await kitchensDeps(), k.name, user));
   return (
     <KitchenShell data={data} tab="settings">
       <div className="grid gap-6 lg:grid-cols-2">
@@ -36,6 +41,9 @@ export default async function KitchenSettingsPage({ params }: PageProps<"/kitche
             Pipelines read these as {"{{NAME}}"}. Inherited values were copied from the parent when the Kitchen was created; setting one here overrides it for this Kitchen only.
           </p>
           <VariablesPanel kitchen={k.name} editable={access.canWrite} />
+        </Card>
+        <Card title="Merge rules" className="lg:col-span-2">
+          {rules.ok ? <MergeRulesForm kitchen={k.name} initial={rules.value} editable={access.canManage} /> : <Unavailable what={rules.reason} />}
         </Card>
         <Card title="Delete this Kitchen" className="border-rose-200 lg:col-span-2">
           <DeleteKitchen kitchen={k.name} blocked={blocked} />
