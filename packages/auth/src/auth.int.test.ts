@@ -64,22 +64,66 @@ describe("signIn", () => {
     expect(await t.db.signInAttempt.count({ where: { email: u.email, succeeded: false } })).toBe(1);
   });
 
-  it("throttles after 10 failures in 15 minutes without checking the password", async () => {
+  it("slows one account and source down with growing delays, without checking the password meanwhile", async () => {
     const u = await seedUser();
-    for (let i = 0; i < 10; i++) await errorOf(signIn(deps, { email: u.email, password: `wrong-${i}`, ip: "10.0.0.9" }));
-    const e = await errorOf(signIn(deps, { email: u.email, password: PASSWORD, ip: "10.0.0.9" }));
-    expect(e.code).toBe("too_many_requests");
-    // Failures older than the window no longer count.
-    await t.db.signInAttempt.updateMany({ where: { email: u.email }, data: { at: new Date(Date.now() - 16 * 60 * 1000) } });
-    await expect(signIn(deps, { email: u.email, password: PASSWORD, ip: "10.0.0.9" })).resolves.toBeTruthy();
+    let now = new Date("2026-12-01T10:00:00Z");
+    const clock: AuthDeps = { db: t.db, now: () => now };
+    for (let i = 0; i < 5; i++) expect((await errorOf(signIn(clock, { email: u.email, password: `wrong-${i}`, ip: "10.0.0.9" }))).code).toBe("unauthenticated");
+    // The sixth guess owes 1 s; even the right password is not looked at before then.
+    const e = await errorOf(signIn(clock, { email: u.email, password: PASSWORD, ip: "10.0.0.9" }));
+    expect(e).toMatchObject({ code: "too_many_requests", message: expect.stringContaining("try again in 1 seconds") });
+    now = new Date(now.getTime() + 1000);
+    expect((await errorOf(signIn(clock, { email: u.email, password: "wrong-6", ip: "10.0.0.9" }))).code).toBe("unauthenticated");
+    now = new Date(now.getTime() + 1000);
+    expect((await errorOf(signIn(clock, { email: u.email, password: PASSWORD, ip: "10.0.0.9" }))).message).toContain("try again in 1 seconds");
+    now = new Date(now.getTime() + 1000); // 2 s after the 7th failure
+    await expect(signIn(clock, { email: u.email, password: PASSWORD, ip: "10.0.0.9" })).resolves.toBeTruthy();
+    // Delays never grow past a minute: a slowdown, not a lockout.
+    for (let i = 0; i < 20; i++) {
+      await errorOf(signIn(clock, { email: u.email, password: "nope-nope", ip: "10.0.0.9" }));
+      now = new Date(now.getTime() + 61_000);
+    }
+    await expect(signIn(clock, { email: u.email, password: PASSWORD, ip: "10.0.0.9" })).resolves.toBeTruthy();
   });
 
-  it("a success resets the failure count", async () => {
+  it("a stranger cannot lock someone else out: guesses from other sources do not slow a known source", async () => {
     const u = await seedUser();
-    for (let i = 0; i < 9; i++) await errorOf(signIn(deps, { email: u.email, password: "nope-nope", ip: "ip" }));
-    await signIn(deps, { email: u.email, password: PASSWORD, ip: "ip" });
-    await errorOf(signIn(deps, { email: u.email, password: "nope-nope", ip: "ip" }));
-    await expect(signIn(deps, { email: u.email, password: PASSWORD, ip: "ip" })).resolves.toBeTruthy();
+    const now = new Date("2026-12-01T11:00:00Z");
+    const clock: AuthDeps = { db: t.db, now: () => now };
+    await signIn({ db: t.db, now: () => new Date(now.getTime() - 3600_000) }, { email: u.email, password: PASSWORD, ip: "192.0.2.10" });
+    // 40 guesses, from one source and from invented ones (X-Forwarded-For is the client's to write).
+    for (let i = 0; i < 10; i++) await errorOf(signIn(clock, { email: u.email, password: "guess", ip: "198.51.100.7" }));
+    for (let i = 0; i < 30; i++) await errorOf(signIn(clock, { email: u.email, password: "guess", ip: `203.0.113.${i}` }));
+    // The owner, from where they signed in before, gets in at once.
+    await expect(signIn(clock, { email: u.email, password: PASSWORD, ip: "192.0.2.10" })).resolves.toBeTruthy();
+    // Invented sources share one account-wide budget, so inventing sources does not buy guesses.
+    const fresh = await errorOf(signIn(clock, { email: u.email, password: PASSWORD, ip: "203.0.113.200" }));
+    expect(fresh.code).toBe("too_many_requests");
+    // ...and the owner from a new place waits at most a minute.
+    const later = { db: t.db, now: () => new Date(now.getTime() + 60_000) };
+    await expect(signIn(later, { email: u.email, password: PASSWORD, ip: "203.0.113.201" })).resolves.toBeTruthy();
+  });
+
+  it("counts parallel guesses atomically: exactly the free failures reach the password check", async () => {
+    const u = await seedUser();
+    const now = new Date("2026-12-01T12:00:00Z");
+    const clock: AuthDeps = { db: t.db, now: () => now };
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => errorOf(signIn(clock, { email: u.email, password: `par-${i}`, ip: "10.1.1.1" }))));
+    expect(results.filter((r) => r.code === "unauthenticated")).toHaveLength(5);
+    expect(results.filter((r) => r.code === "too_many_requests")).toHaveLength(25);
+    expect(await t.db.signInAttempt.count({ where: { email: u.email } })).toBe(5);
+  });
+
+  it("a success resets the failure count of its source", async () => {
+    const u = await seedUser();
+    let now = new Date("2026-12-01T13:00:00Z");
+    const clock: AuthDeps = { db: t.db, now: () => now };
+    for (let i = 0; i < 4; i++) await errorOf(signIn(clock, { email: u.email, password: "nope-nope", ip: "ip" }));
+    now = new Date(now.getTime() + 1);
+    await signIn(clock, { email: u.email, password: PASSWORD, ip: "ip" });
+    now = new Date(now.getTime() + 1);
+    for (let i = 0; i < 4; i++) expect((await errorOf(signIn(clock, { email: u.email, password: "nope-nope", ip: "ip" }))).code).toBe("unauthenticated");
+    await expect(signIn(clock, { email: u.email, password: PASSWORD, ip: "ip" })).resolves.toBeTruthy();
   });
 });
 

@@ -12,7 +12,7 @@ export interface AuthUser {
 }
 
 /** The tables auth reads and writes; use cases take only this much of the client. */
-export type AuthDb = Pick<Db, "user" | "session" | "accessToken" | "signInAttempt">;
+export type AuthDb = Pick<Db, "user" | "session" | "accessToken" | "signInAttempt" | "$transaction">;
 
 export interface AuthDeps {
   db: AuthDb;
