@@ -235,4 +235,25 @@ describe("files, history and merges through the API", () => {
     const maya = (patched.kitchen.staff as { id: string; email: string }[]).find((s) => s.email === MAYA)!;
     expect((await r.staffMember.DELETE(send("DELETE", `/api/kitchens/padma_feature/staff/${maya.id}`, undefined, padma), params({ k: "padma_feature", userId: maya.id }))).status).toBe(204);
   });
+
+  it("pages the Kitchen tree by keyset on names: bounded pages, each visible Kitchen once, private ones hidden", async () => {
+    const env0 = await env.t.db.environment.findFirstOrThrow({ where: { kind: "development" } });
+    const names = Array.from({ length: 30 }, (_, i) => `pg_k${String(i).padStart(2, "0")}`.replace("pg_", "page_"));
+    // Every third is private to nobody Maya knows: she must not see it, and pages still fill.
+    await env.t.db.kitchen.createMany({ data: names.map((n, i) => ({ name: n, branch: n, schemaName: n, environmentId: env0.id, isPrivate: i % 3 === 0 })) });
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 20; guard++) {
+      const res: Response = await r.kitchens.GET(req(`/api/kitchens?limit=7${after ? `&after=${after}` : ""}`, { headers: await as(MAYA) }));
+      expect(res.status).toBe(200);
+      const page = await body(res);
+      expect(page.kitchens.length).toBeLessThanOrEqual(7);
+      seen.push(...page.kitchens.map((k: { name: string }) => k.name));
+      after = page.nextCursor;
+      if (!after) break;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((n) => n.startsWith("page_"))).toEqual(names.filter((_, i) => i % 3 !== 0));
+    expect((await r.kitchens.GET(req("/api/kitchens?limit=0", { headers: await as(MAYA) }))).status).toBe(422);
+  });
 });

@@ -87,6 +87,28 @@ export async function listKitchensForUser(db: Db, user: AuthUser): Promise<TKitc
   return rows.filter((k) => visibleTo(user, k)).map(toRow);
 }
 
+/**
+ * A page of the live Kitchens the user may see, by name after `after` (keyset on the name index).
+ * Visibility is the policy's decision, so rows are read in bounded batches until the page is full.
+ */
+export async function listKitchensPageForUser(db: Db, user: AuthUser, q: { limit: number; after?: string }): Promise<{ kitchens: TKitchenRow[]; nextCursor: string | null }> {
+  const out: TKitchenRow[] = [];
+  let after = q.after;
+  for (let batch = 0; batch < 20; batch++) {
+    const take = Math.min(1_000, q.limit * 2);
+    const rows = await db.kitchen.findMany({ where: { deletedAt: null, ...(after !== undefined ? { name: { gt: after } } : {}) }, select: SELECT, orderBy: { name: "asc" }, take });
+    for (const k of rows) {
+      if (!visibleTo(user, k)) continue;
+      out.push(toRow(k));
+      if (out.length === q.limit) return { kitchens: out, nextCursor: k.name };
+    }
+    if (rows.length < take) return { kitchens: out, nextCursor: null };
+    after = rows[rows.length - 1].name;
+  }
+  // Many invisible Kitchens in a row: hand back what we have and where to go on.
+  return { kitchens: out, nextCursor: after ?? null };
+}
+
 /** One live Kitchen by name, or null when it does not exist or the user may not see it. */
 export async function findKitchenForUser(db: Db, user: AuthUser, name: string): Promise<TKitchenDetail | null> {
   const k = await db.kitchen.findFirst({
