@@ -3,7 +3,7 @@
 // log lines past a per-node cursor; then sends what changed to every subscriber.
 import { TERMINAL_NODE, TERMINAL_RUN, type NodeStatus, type RunStatus } from "@galley/runs";
 import type { Db } from "@galley/db";
-import { getRunDetail, NODE_SELECT, toNodeView, type TNodeRunView } from "./read-models/runs";
+import { getRunDetail, NODE_SELECT, testResultsOf, toNodeView, type TNodeRunView } from "./read-models/runs";
 
 export interface RunWatchOptions {
   /** Without notifications (none lost, normally) the run is still re-read this often. */
@@ -173,16 +173,20 @@ export class RunWatch {
   }
 
   private async readOnce(): Promise<void> {
-    const run = await this.db.run.findUnique({ where: { id: this.runId }, select: { status: true, startedAt: true, finishedAt: true, error: true } });
+    // warnings travels with the run's final status: the page reads "succeeded with N warnings".
+    const run = await this.db.run.findUnique({ where: { id: this.runId }, select: { status: true, warnings: true, startedAt: true, finishedAt: true, error: true } });
     if (!run) return this.endAll("deleted");
     const changed = this.open.size ? await this.db.nodeRun.findMany({ where: { runId: this.runId, id: { in: [...this.open] } }, select: NODE_SELECT }) : [];
     const nodeEvents: TNodeRunView[] = [];
+    // A node's test results are written with its final status: read them for nodes that just finished.
+    const finished = changed.filter((n) => isTerminalNode(n.status) && this.seen.get(n.id) !== signature(n)).map((n) => n.id);
+    const tests = finished.length ? await testResultsOf(this.db, this.runId, finished) : new Map();
     for (const n of changed) {
       this.byId.set(n.id, n);
       if (isTerminalNode(n.status)) this.open.delete(n.id);
       if (this.seen.get(n.id) === signature(n)) continue;
       this.seen.set(n.id, signature(n));
-      nodeEvents.push(toNodeView(n));
+      nodeEvents.push(toNodeView(n, tests.get(n.id)));
       this.drain.add(n.id); // its last lines may have landed with the status change
     }
     for (const n of nodeEvents) this.broadcast("node", n);

@@ -217,6 +217,29 @@ describe("reading, cancelling and resuming runs", () => {
     expect((await api.run(req(`/x`, { headers: await as("padma@galley.local") }), params({ id: "5f0c7c1e-0000-4000-8000-000000000000" }))).status).toBe(404);
   });
 
+  it("returns each node's test results, and a succeeded run's warnings", async () => {
+    const id = await newRun();
+    const run = await g.t.db.run.update({ where: { id }, data: { status: "succeeded", warnings: 1 } });
+    const load = await g.t.db.nodeRun.findFirstOrThrow({ where: { runId: id, nodeId: "load" } });
+    const at = { runId: id, nodeRunId: load.id, kitchenId: run.kitchenId, pipeline: "demo", node: "load" };
+    await g.t.db.testResult.create({ data: { ...at, testName: "rows", kind: "row_count", value: 3, lowerLimit: 0, verdict: "passed", level: "fail", message: "3 > 0" } });
+    await g.t.db.testResult.create({
+      data: { ...at, testName: "ids", kind: "unique", value: 2, lowerLimit: 0, upperLimit: 0, rule: "== 0", verdict: "warned", level: "warn", message: "2 failing row(s)", failingRows: 2, examples: [{ id: 7, duplicates: 2 }] },
+    });
+    const res = await api.run(req(`/api/runs/${id}`, { headers: await as("padma@galley.local") }), params({ id }));
+    const body = await res.json();
+    expect(body.run).toMatchObject({ status: "succeeded", warnings: 1 });
+    const byNode = Object.fromEntries(body.nodes.map((n: { nodeId: string; tests: unknown[] }) => [n.nodeId, n.tests]));
+    expect(byNode.extract).toEqual([]);
+    expect(byNode.load).toEqual([
+      // Not in the run's pipeline file (the rows were written by hand): by name.
+      { name: "ids", kind: "unique", level: "warn", verdict: "warned", value: 2, lowerLimit: 0, upperLimit: 0, mean: null, sigma: null, rule: "== 0", message: "2 failing row(s)", failingRows: 2, examples: [{ id: 7, duplicates: 2 }], attempt: 1 },
+      { name: "rows", kind: "row_count", level: "fail", verdict: "passed", value: 3, lowerLimit: 0, upperLimit: null, mean: null, sigma: null, rule: null, message: "3 > 0", failingRows: null, examples: null, attempt: 1 },
+    ]);
+    const list = await (await api.runs(req(`/x?pipeline=demo&status=succeeded`, { headers: await as("padma@galley.local") }), params({ k: "padma_feature" }))).json();
+    expect(list.runs.find((r: { id: string }) => r.id === id)).toMatchObject({ warnings: 1 });
+  });
+
   it("serves a node's log after a line id", async () => {
     const id = await newRun();
     const node = await g.t.db.nodeRun.findFirstOrThrow({ where: { runId: id, nodeId: "extract" } });

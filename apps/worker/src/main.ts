@@ -8,7 +8,7 @@ import { AnalyticsRepo } from "@galley/git";
 import { assertNoEviction, connectRedis, createQueues, createWorker, startOutboxDispatcher } from "@galley/queue";
 import { executeNode, reconcileRuns } from "@galley/runs";
 import { loadKeyring, resolveSecrets } from "@galley/vault";
-import { runSql } from "@galley/warehouse";
+import { runSql, withTestSession } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
 import { NodeWarehouses } from "./node-warehouses";
 
@@ -49,6 +49,15 @@ async function main() {
             return { statements: r.statements, ms: Math.round(r.ms) };
           },
           warehouseEnv: (envId, schema, secrets) => warehouses.connectionEnv(envId, schema, secrets),
+          // Data tests read as the Kitchen's role, like the node itself: never Galley's user.
+          withTestSession: async (q, fn) => {
+            const as = await warehouses.asKitchen(q.environmentId, q.schema, q.secrets);
+            try {
+              return await withTestSession(as, { schema: q.schema, timeoutMs: q.timeoutMs }, fn);
+            } finally {
+              await as.close().catch(() => {});
+            }
+          },
         },
         payload,
       );

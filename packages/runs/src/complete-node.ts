@@ -1,4 +1,5 @@
 import { withTransaction, type Db, type Tx } from "@galley/db";
+import type { TestOutcome } from "@galley/pipelines";
 import { enqueueNodeInTx } from "./outbox";
 import { dependents, descendants, retryDelayMs, settledRunStatus, type NodeStatus, type RunStatus } from "./state";
 
@@ -6,6 +7,10 @@ export interface NodeOutcome {
   status: "succeeded" | "failed" | "timed_out" | "cancelled";
   error?: string;
   outputs?: Record<string, unknown>;
+  /** The node's data-test results, stored with the outcome; `warnings` counts tripped warn tests. */
+  tests?: { results: TestOutcome[]; warnings: number };
+  /** A failed data test is not retried: running the node again would not change the verdict's cause. */
+  noRetry?: boolean;
 }
 
 export interface CompleteResult {
@@ -35,7 +40,8 @@ export async function completeNode(
   q: { runId: string; nodeId: string; attempt: number; workerId: string; backoffMs?: number; outcome: NodeOutcome },
 ): Promise<CompleteResult> {
   const result = await withTransaction(deps.db, async (tx) => {
-    const [run] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM runs WHERE id = ${q.runId}::uuid FOR UPDATE`;
+    const [run] = await tx.$queryRaw<{ status: string; kitchen_id: string; pipeline: string }[]>`
+      SELECT status, kitchen_id, pipeline FROM runs WHERE id = ${q.runId}::uuid FOR UPDATE`;
     const node = await tx.nodeRun.findFirst({
       where: { runId: q.runId, nodeId: q.nodeId, attempt: q.attempt, workerId: q.workerId, status: "running" },
       select: { id: true, maxAttempts: true },
@@ -45,8 +51,9 @@ export async function completeNode(
     const cancelled = run.status === "cancelled";
     const failed = q.outcome.status === "failed" || q.outcome.status === "timed_out";
     const now = new Date();
+    if (q.outcome.tests) await storeTestResults(tx, { runId: q.runId, nodeRunId: node.id, nodeId: q.nodeId, attempt: q.attempt, kitchenId: run.kitchen_id, pipeline: run.pipeline }, q.outcome.tests);
 
-    if (failed && !cancelled && q.attempt < node.maxAttempts) {
+    if (failed && !cancelled && !q.outcome.noRetry && q.attempt < node.maxAttempts) {
       const delay = retryDelayMs(q.backoffMs ?? 1000, q.attempt);
       await tx.nodeRun.update({
         where: { id: node.id },
@@ -112,4 +119,22 @@ export async function settleRunInTx(tx: Tx, runId: string): Promise<RunStatus | 
     WHERE id = ${runId}::uuid AND status IN ('queued', 'running')`;
   const r = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
   return r.status as RunStatus;
+}
+
+/** Every evaluation is kept (history for control limits, charts, dashboards). */
+async function storeTestResults(
+  tx: Tx,
+  at: { runId: string; nodeRunId: string; nodeId: string; attempt: number; kitchenId: string; pipeline: string },
+  tests: NonNullable<NodeOutcome["tests"]>,
+): Promise<void> {
+  if (tests.results.length) {
+    await tx.testResult.createMany({
+      data: tests.results.map((r) => ({
+        runId: at.runId, nodeRunId: at.nodeRunId, kitchenId: at.kitchenId, pipeline: at.pipeline, node: at.nodeId, attempt: at.attempt,
+        testName: r.name, kind: r.kind, value: r.value, lowerLimit: r.lowerLimit, upperLimit: r.upperLimit, mean: r.mean, sigma: r.sigma,
+        rule: r.rule, verdict: r.verdict, level: r.level, message: r.message, failingRows: r.failingRows, examples: (r.examples ?? undefined) as object[] | undefined,
+      })),
+    });
+  }
+  if (tests.warnings > 0) await tx.$executeRaw`UPDATE runs SET warnings = warnings + ${tests.warnings} WHERE id = ${at.runId}::uuid`;
 }

@@ -5,6 +5,7 @@ import { matchFiles, renderNode, type PipelineNode, type VariableScope } from "@
 import { claimNode, renewLease } from "./claim-node";
 import { completeNode, type NodeOutcome } from "./complete-node";
 import { LogSink } from "./log-sink";
+import { runNodeTests, type WithTestSession } from "./run-node-tests";
 import type { PipelineSource, RunDocument } from "./start-run";
 
 export interface SqlRequest {
@@ -30,6 +31,8 @@ export interface ExecuteNodeDeps {
   resolveSecrets(q: { environmentId: string; runId: string; nodeId: string }): Promise<Record<string, string>>;
   /** Connection variables (PGHOST…) a container node gets to reach its Kitchen's warehouse. */
   warehouseEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string }>;
+  /** The node's warehouse session (the Kitchen's role) for its data tests. */
+  withTestSession?: WithTestSession;
   dispatchNow?: () => void;
   logger: Logger;
   leaseMs?: number;
@@ -76,7 +79,7 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
     const doc = run.doc;
     backoffMs = doc.policy[job.nodeId]?.backoffMs ?? 1000;
     sink.write("system", `[galley] attempt ${job.attempt} on ${deps.workerId} (${run.executor === "local" ? "local executor: no container isolation" : "docker executor"})`);
-    outcome = await runAttempt(deps, job, doc, run.commit, sink, abort.signal);
+    outcome = await runAttempt(deps, job, { ...run, doc }, sink, abort.signal);
   } catch (e) {
     // A vault that cannot decrypt is an operator problem with a precise message, not a crash.
     const known = isAppError(e) || (e as Error)?.name === "VaultDecryptError";
@@ -96,18 +99,21 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
 
 // A run's document never changes once written: keep the last few parsed in memory, so a
 // 500-node run does not re-read and re-parse it for every node.
-const documents = new Map<string, { commit: string; executor: string; doc: RunDocument }>();
+type LoadedRun = { commit: string; executor: string; kitchenId: string; doc: RunDocument };
+const documents = new Map<string, LoadedRun>();
 async function loadRunDocument(db: Db, runId: string) {
   const hit = documents.get(runId);
   if (hit) return hit;
-  const run = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { commit: true, compiled: true, executor: true } });
-  const entry = { commit: run.commit, executor: run.executor, doc: run.compiled as unknown as RunDocument };
+  const run = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { commit: true, compiled: true, executor: true, kitchenId: true } });
+  const entry = { commit: run.commit, executor: run.executor, kitchenId: run.kitchenId, doc: run.compiled as unknown as RunDocument };
   documents.set(runId, entry);
   if (documents.size > 32) documents.delete(documents.keys().next().value!);
   return entry;
 }
 
-async function runAttempt(deps: ExecuteNodeDeps, job: NodeJob, doc: RunDocument, commit: string, sink: LogSink, signal: AbortSignal): Promise<NodeOutcome> {
+async function runAttempt(deps: ExecuteNodeDeps, job: NodeJob, run: LoadedRun, sink: LogSink, signal: AbortSignal): Promise<NodeOutcome> {
+  const { doc, commit } = run;
+  const t0 = Date.now();
   const node = doc.source.nodes.find((n) => n.id === job.nodeId);
   if (!node) throw new AppError("not_found", `node ${job.nodeId} is not in the run's pipeline`);
   const upstream = await deps.db.nodeRun.findMany({ where: { runId: job.runId, status: { in: ["succeeded", "reused"] } }, select: { nodeId: true, outputs: true } });
@@ -126,11 +132,23 @@ async function runAttempt(deps: ExecuteNodeDeps, job: NodeJob, doc: RunDocument,
   const rendered = renderNode(node, scope, { mode: "execute", sqlText });
   const secretValues = [...new Set([...rendered.secretsUsed, ...Object.values(secrets)])];
   const timeoutMs = doc.policy[job.nodeId]?.timeoutMs ?? node.timeout_ms;
+  let outcome: NodeOutcome;
   if (rendered.value.type === "sql") {
     const where = node.type === "sql" && node.sql_file ? `${doc.source.folder.replace(/\/$/, "")}/${node.sql_file}` : `${doc.source.path} (node ${node.id})`;
-    return runSqlNode(deps, doc, { sql: rendered.value.sql ?? "", where, secrets }, timeoutMs, sink, signal, secretValues);
+    outcome = await runSqlNode(deps, doc, { sql: rendered.value.sql ?? "", where, secrets }, timeoutMs, sink, signal, secretValues);
+  } else {
+    outcome = await runContainerNode(deps, job, doc, commit, rendered.value, timeoutMs, sink, signal, secretValues, secrets);
   }
-  return runContainerNode(deps, job, doc, commit, rendered.value, timeoutMs, sink, signal, secretValues, secrets);
+  // Tests judge the data the node left behind; a node that did not succeed has nothing to judge.
+  if (outcome.status !== "succeeded" || node.tests.length === 0 || signal.aborted) return outcome;
+  return runNodeTests(
+    { db: deps.db, withTestSession: deps.withTestSession },
+    {
+      run: { id: job.runId, kitchenId: run.kitchenId, pipeline: doc.source.name, environmentId: doc.context.environmentId, schema: doc.context.schema },
+      node, scope, secrets, secretValues, durationMs: Date.now() - t0, log: (l) => sink.write("system", l),
+    },
+    outcome,
+  );
 }
 
 async function runSqlNode(

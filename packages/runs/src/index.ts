@@ -8,3 +8,4 @@ export * from "./outbox";
 export * from "./start-run";
 export * from "./execute-node";
 export * from "./reconcile";
+export * from "./run-node-tests";

@@ -20,6 +20,7 @@ export { dropSchema, schemaExists, listTables, type TableInfo, type DropSchemaRe
 export { withDependentViewsPreserved, type ViewsReport } from "./view-binding";
 export { prepareWrite, type PrepareWriteReport } from "./prepare-write";
 export { runSql, metric, type RunSqlInput, type RunSqlResult } from "./run-sql";
+export { withTestSession, type TestSessionQuery } from "./test-session";
 export { ensureKitchenRole, dropKitchenRole, kitchenRoleName } from "./roles";
 export { analyzeScript, type ScriptAnalysis, type WriteTarget, type WriteKind } from "./sql-targets";
 export { diffTables, type DiffTablesInput, type DiffSide, type TableDiff } from "./data-diff";

@@ -3,6 +3,7 @@
 import { CompiledJson } from "./compiled-view";
 import { LocalTime } from "./local-time";
 import { LogView } from "./log-view";
+import { NodeTests } from "./node-tests";
 import { StatusBadge } from "./status-badge";
 import { durationBetween, formatDuration } from "./status";
 import type { LogLine, NodeWire } from "./types";
@@ -48,6 +49,7 @@ export function NodePanel({ node, compiled, log, now }: {
           {node.error}
         </pre>
       )}
+      <NodeTests tests={node.tests ?? []} />
       {outputs.length > 0 && (
         <div className="mt-3">
           <h4 className="text-xs font-medium text-slate-500">Outputs</h4>

@@ -117,7 +117,7 @@ function RunHeader({ run, duration, connection, onReconnect, canRun }: { run: Ru
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <h1 className="font-mono text-2xl font-semibold text-slate-900">{run.pipeline}</h1>
-            <StatusBadge status={run.status} kind="run" testId="run-status" />
+            <StatusBadge status={run.status} kind="run" testId="run-status" warnings={run.warnings} />
             <span className={`text-xs ${connection === "failed" ? "text-rose-700" : "text-slate-400"}`} data-testid="connection">
               {CONNECTION_TEXT[connection]}
               {connection === "failed" && <button type="button" onClick={onReconnect} className="ml-1 underline">reconnect</button>}

@@ -39,7 +39,7 @@ export function RunsTable({ runs, showPipeline = true, empty = "No runs yet." }:
             const d = durationBetween(r.startedAt ?? r.createdAt, r.finishedAt, now.getTime());
             return (
               <tr key={r.id} className="border-t border-slate-100 hover:bg-slate-50" data-testid="run-row" data-run={r.id} data-status={r.status}>
-                <td className="px-3 py-2"><Link href={`/runs/${r.id}`} className="hover:underline"><StatusBadge status={r.status} kind="run" /></Link></td>
+                <td className="px-3 py-2"><Link href={`/runs/${r.id}`} className="hover:underline"><StatusBadge status={r.status} kind="run" warnings={r.warnings} /></Link></td>
                 {showPipeline && <td className="px-3 py-2 font-mono"><Link href={`/runs/${r.id}`} className="hover:underline">{r.pipeline}</Link>{r.variation && <span className="text-xs text-slate-500"> ({r.variation})</span>}</td>}
                 <td className="px-3 py-2 text-slate-600"><Link href={`/runs/${r.id}`} className="hover:underline" title={r.createdAt.toISOString()}>{timeAgo(r.createdAt, now)}</Link></td>
                 <td className="px-3 py-2 text-slate-600">{d === null ? "–" : `${formatDuration(d)}${r.finishedAt ? "" : "…"}`}</td>

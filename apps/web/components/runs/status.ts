@@ -36,10 +36,15 @@ export const RUN_STYLES: Record<string, StatusStyle> = {
   succeeded: NODE_STYLES.succeeded,
   failed: NODE_STYLES.failed,
   cancelled: NODE_STYLES.cancelled,
+  // status `succeeded` with runs.warnings > 0: a `warn` data test tripped.
+  succeeded_with_warnings: { ...NODE_STYLES.succeeded, label: "succeeded with warnings", badge: "bg-amber-50 text-amber-800 ring-amber-400", box: "fill-amber-50 stroke-amber-500", bar: "fill-amber-400" },
 };
 
 export const nodeStyle = (status: string | undefined) => NODE_STYLES[status ?? "none"] ?? NODE_STYLES.none;
-export const runStyle = (status: string) => RUN_STYLES[status] ?? NODE_STYLES.none;
+export const runStyle = (status: string, warnings = 0) => (status === "succeeded" && warnings > 0 ? RUN_STYLES.succeeded_with_warnings : RUN_STYLES[status] ?? NODE_STYLES.none);
+
+/** "succeeded with warnings (2)" for runs whose warn tests tripped; the status otherwise. */
+export const runLabel = (status: string, warnings = 0) => (status === "succeeded" && warnings > 0 ? `succeeded with ${warnings} warning${warnings > 1 ? "s" : ""}` : runStyle(status).label);
 
 export const isRunActive = (status: string) => status === "queued" || status === "running";
 

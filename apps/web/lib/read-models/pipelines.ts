@@ -22,7 +22,7 @@ export interface PipelineListItem {
   description: string;
   nodes: number;
   errors: PipelineError[];
-  lastRun: { id: string; status: string; createdAt: Date } | null;
+  lastRun: { id: string; status: string; warnings: number; createdAt: Date } | null;
 }
 
 export interface PipelineDetail {

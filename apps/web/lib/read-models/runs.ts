@@ -7,6 +7,25 @@ import type { RunDocument } from "@galley/runs";
 import { z } from "zod";
 import { NODE_STATUSES, RUN_STATUSES, type TRunsQuery } from "../runs-schemas";
 
+/** One evaluation of a node's data test, as the run page and API show it. */
+export const ZTestResultView = z.object({
+  name: z.string(),
+  kind: z.string(),
+  level: z.string(),
+  verdict: z.enum(["passed", "warned", "failed", "error"]),
+  value: z.number().nullable(),
+  lowerLimit: z.number().nullable(),
+  upperLimit: z.number().nullable(),
+  mean: z.number().nullable(),
+  sigma: z.number().nullable(),
+  rule: z.string().nullable(),
+  message: z.string(),
+  failingRows: z.number().nullable(),
+  examples: z.array(z.record(z.string(), z.unknown())).nullable(),
+  attempt: z.number(),
+});
+export type TTestResultView = z.infer<typeof ZTestResultView>;
+
 export const ZNodeRunView = z.object({
   nodeId: z.string(),
   type: z.string(),
@@ -20,6 +39,8 @@ export const ZNodeRunView = z.object({
   outputs: z.record(z.string(), z.unknown()),
   logBytes: z.number(),
   logTruncated: z.boolean(),
+  /** Its data tests' results (empty until the node has finished). */
+  tests: z.array(ZTestResultView),
 });
 export type TNodeRunView = z.infer<typeof ZNodeRunView>;
 
@@ -29,6 +50,8 @@ export const ZRunSummary = z.object({
   pipeline: z.string(),
   commit: z.string(),
   status: z.enum(RUN_STATUSES),
+  /** warn tests that tripped: a succeeded run with warnings shows "succeeded with warnings". */
+  warnings: z.number(),
   trigger: z.string(),
   triggeredBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   executor: z.string(),
@@ -59,7 +82,7 @@ export const ZRunDetail = z.object({ run: ZRunView, nodes: z.array(ZNodeRunView)
 export type TRunDetail = z.infer<typeof ZRunDetail>;
 
 const SUMMARY_SELECT = {
-  id: true, pipeline: true, commit: true, status: true, trigger: true, triggeredById: true, executor: true,
+  id: true, pipeline: true, commit: true, status: true, warnings: true, trigger: true, triggeredById: true, executor: true,
   variation: true, error: true, createdAt: true, startedAt: true, finishedAt: true, kitchen: { select: { name: true } },
 } as const;
 
@@ -68,7 +91,7 @@ export const NODE_SELECT = {
   finishedAt: true, error: true, outputs: true, logBytes: true, logTruncated: true,
 } as const;
 
-type SummaryRow = { id: string; pipeline: string; commit: string; status: string; trigger: string; triggeredById: string | null; executor: string; variation: string | null; error: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; kitchen: { name: string } };
+type SummaryRow = { id: string; pipeline: string; commit: string; status: string; warnings: number; trigger: string; triggeredById: string | null; executor: string; variation: string | null; error: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; kitchen: { name: string } };
 
 async function userNames(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((i): i is string => i !== null))];
@@ -79,18 +102,43 @@ async function userNames(db: Db, ids: (string | null)[]): Promise<Map<string, st
 
 function toSummary(r: SummaryRow, names: Map<string, string>): TRunSummary {
   return {
-    id: r.id, kitchen: r.kitchen.name, pipeline: r.pipeline, commit: r.commit, status: r.status as TRunSummary["status"], trigger: r.trigger,
+    id: r.id, kitchen: r.kitchen.name, pipeline: r.pipeline, commit: r.commit, status: r.status as TRunSummary["status"], warnings: r.warnings, trigger: r.trigger,
     triggeredBy: r.triggeredById ? { id: r.triggeredById, name: names.get(r.triggeredById) ?? "a deleted user" } : null,
     executor: r.executor, variation: r.variation, error: r.error, createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt,
   };
 }
 
-export function toNodeView(n: { nodeId: string; type: string; status: string; attempt: number; maxAttempts: number; queuedAt: Date | null; startedAt: Date | null; finishedAt: Date | null; error: string | null; outputs: unknown; logBytes: number; logTruncated: boolean }): TNodeRunView {
+const TEST_SELECT = {
+  nodeRunId: true, node: true, testName: true, kind: true, level: true, verdict: true, value: true, lowerLimit: true, upperLimit: true, mean: true,
+  sigma: true, rule: true, message: true, failingRows: true, examples: true, attempt: true,
+} as const;
+
+/** Test results of some nodes of a run, by node run id, in the order the pipeline file lists them. */
+export async function testResultsOf(db: Db, runId: string, nodeRunIds?: string[]): Promise<Map<string, TTestResultView[]>> {
+  const rows = await db.testResult.findMany({ where: { runId, ...(nodeRunIds ? { nodeRunId: { in: nodeRunIds } } : {}) }, select: TEST_SELECT });
+  if (rows.length === 0) return new Map();
+  // One node's results share a timestamp (one insert): the file's order comes from the run document.
+  const order = await db.$queryRaw<{ node: string; tests: string[] }[]>`
+    SELECT n->>'id' AS node, ARRAY(SELECT t->>'name' FROM jsonb_array_elements(coalesce(n->'tests', '[]'::jsonb)) t) AS tests
+    FROM runs, jsonb_array_elements(coalesce(compiled->'source'->'nodes', '[]'::jsonb)) n WHERE runs.id = ${runId}::uuid`;
+  const rank = new Map(order.flatMap((o) => o.tests.map((t, i) => [`${o.node}/${t}`, i] as const)));
+  rows.sort((a, b) => a.attempt - b.attempt || (rank.get(`${a.node}/${a.testName}`) ?? 1e9) - (rank.get(`${b.node}/${b.testName}`) ?? 1e9) || a.testName.localeCompare(b.testName));
+  const out = new Map<string, TTestResultView[]>();
+  for (const r of rows) {
+    const { nodeRunId, node: _node, testName, examples, verdict, ...rest } = r;
+    const list = out.get(nodeRunId) ?? [];
+    list.push({ name: testName, verdict: verdict as TTestResultView["verdict"], examples: Array.isArray(examples) ? (examples as Record<string, unknown>[]) : null, ...rest });
+    out.set(nodeRunId, list);
+  }
+  return out;
+}
+
+export function toNodeView(n: { nodeId: string; type: string; status: string; attempt: number; maxAttempts: number; queuedAt: Date | null; startedAt: Date | null; finishedAt: Date | null; error: string | null; outputs: unknown; logBytes: number; logTruncated: boolean }, tests: TTestResultView[] = []): TNodeRunView {
   return {
     nodeId: n.nodeId, type: n.type, status: n.status as TNodeRunView["status"], attempt: n.attempt, maxAttempts: n.maxAttempts,
     queuedAt: n.queuedAt, startedAt: n.startedAt, finishedAt: n.finishedAt, error: n.error,
     outputs: (n.outputs && typeof n.outputs === "object" && !Array.isArray(n.outputs) ? n.outputs : {}) as Record<string, unknown>,
-    logBytes: n.logBytes, logTruncated: n.logTruncated,
+    logBytes: n.logBytes, logTruncated: n.logTruncated, tests,
   };
 }
 
@@ -154,17 +202,17 @@ export async function pipelinesWithRuns(db: Db, kitchenId: string): Promise<stri
 }
 
 /** The last run of each pipeline of a Kitchen: per pipeline, one backward index probe. */
-export async function lastRunByPipeline(db: Db, kitchenId: string): Promise<Map<string, { id: string; status: string; createdAt: Date }>> {
+export async function lastRunByPipeline(db: Db, kitchenId: string): Promise<Map<string, { id: string; status: string; warnings: number; createdAt: Date }>> {
   const pipelines = await pipelinesWithRuns(db, kitchenId);
   if (!pipelines.length) return new Map();
-  const rows = await db.$queryRaw<{ pipeline: string; id: string; status: string; created_at: Date }[]>`
-    SELECT p.pipeline, l.id::text AS id, l.status, l.created_at
+  const rows = await db.$queryRaw<{ pipeline: string; id: string; status: string; warnings: number; created_at: Date }[]>`
+    SELECT p.pipeline, l.id::text AS id, l.status, l.warnings, l.created_at
     FROM unnest(${pipelines}::text[]) AS p(pipeline)
     CROSS JOIN LATERAL (
-      SELECT id, status, created_at FROM runs
+      SELECT id, status, warnings, created_at FROM runs
       WHERE kitchen_id = ${kitchenId}::uuid AND pipeline = p.pipeline ORDER BY created_at DESC LIMIT 1
     ) l`;
-  return new Map(rows.map((r) => [r.pipeline, { id: r.id, status: r.status, createdAt: r.created_at }]));
+  return new Map(rows.map((r) => [r.pipeline, { id: r.id, status: r.status, warnings: r.warnings, createdAt: r.created_at }]));
 }
 
 /** Node statuses of a run, by node id (to colour a pipeline's graph with its last run). */
@@ -180,6 +228,7 @@ export async function getRunDetail(db: Db, runId: string): Promise<TRunDetail> {
   });
   if (!r) throw new AppError("not_found", `run ${runId} does not exist`);
   const nodes = await db.nodeRun.findMany({ where: { runId }, select: NODE_SELECT });
+  const tests = await testResultsOf(db, runId);
   const doc = (r.compiled ?? {}) as Partial<RunDocument>;
   const fileOrder = (doc.source?.nodes ?? []).map((n) => n.id);
   const order = topologicalOrder(doc.deps ?? {}, fileOrder);
@@ -198,7 +247,7 @@ export async function getRunDetail(db: Db, runId: string): Promise<TRunDetail> {
       deps,
       compiled: doc.compiled ?? null,
     },
-    nodes: nodes.map(toNodeView),
+    nodes: nodes.map((n) => toNodeView(n, tests.get(n.id))),
   });
 }
 

@@ -62,7 +62,7 @@ export default async function PipelinesPage({ params }: PageProps<"/kitchens/[na
                   <span className="ml-auto flex items-center gap-2 text-xs text-slate-500">
                     {p.lastRun ? (
                       <Link href={`/runs/${p.lastRun.id}`} className="flex items-center gap-2 hover:underline">
-                        last run <StatusBadge status={p.lastRun.status} kind="run" /> {timeAgo(p.lastRun.createdAt, now)}
+                        last run <StatusBadge status={p.lastRun.status} kind="run" warnings={p.lastRun.warnings} /> {timeAgo(p.lastRun.createdAt, now)}
                       </Link>
                     ) : "never run here"}
                   </span>
