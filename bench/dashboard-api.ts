@@ -1,0 +1,63 @@
+// GET /api/dashboard as a manager, end to end over HTTP against the real Next.js production
+// server (`next start`), with 100,000 runs and 1,000,000 test results in its database; load from
+// autocannon on loopback: p99 at 20 connections (target < 100 ms) and at 200 (target < 500 ms).
+// Also: the read model alone with no cache (what one request costs PostgreSQL every 5 s), and a
+// mixed load where every request asks for another filter (26 different dashboards).
+// Usage: pnpm bench dashboard-api [seconds=15]
+import { getDashboard, ZDashboardQuery } from "@galley/dashboards";
+import { closeDb, getDb } from "@galley/db";
+import { assertClean, runLoad, type LoadResult } from "./_autocannon";
+import { ensureData, percentile, startServer } from "./_dashboard-env";
+
+const SECONDS = Number(process.argv[2] ?? 15);
+
+const load = (base: string, token: string, connections: number, paths: string[]): Promise<LoadResult> =>
+  runLoad({ url: base, connections, duration: SECONDS, headers: { authorization: `Bearer ${token}` }, paths });
+const check = assertClean;
+
+async function main(): Promise<void> {
+  const { url, token, counts } = await ensureData();
+  console.error(`[bench] ${counts.runs} runs, ${counts.testResults} test results`);
+  const server = await startServer(url);
+  try {
+    const probe = await fetch(`${server.base}/api/dashboard`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await probe.json()) as { pipelines: unknown[]; totals: { runs7d: number } };
+    if (probe.status !== 200) throw new Error(`GET /api/dashboard answered ${probe.status}: ${JSON.stringify(body)}`);
+    console.error(`[bench] dashboard: ${body.pipelines.length} pipelines, ${body.totals.runs7d} runs in 7 days, ${JSON.stringify(body).length} bytes`);
+    await load(server.base, token, 20, ["/api/dashboard"]).then((r) => check(r, "warm-up"));
+    const r20 = await load(server.base, token, 20, ["/api/dashboard"]);
+    check(r20, "20 connections");
+    const r200 = await load(server.base, token, 200, ["/api/dashboard"]);
+    check(r200, "200 connections");
+    const filters = ["", ...Array.from({ length: 25 }, (_, i) => `?kitchen=${i === 0 ? "production" : i === 1 ? "dev" : `team_${String(i + 1).padStart(2, "0")}`}`)];
+    const mixed = await load(server.base, token, 20, filters.map((f) => `/api/dashboard${f}`));
+    // Private team Kitchens answer with an empty dashboard for a manager: still 200.
+    check(mixed, "mixed filters");
+
+    // The read model without the cache, straight against PostgreSQL.
+    const db = getDb(url);
+    const kitchens = await db.kitchen.findMany({ where: { isPrivate: false }, select: { id: true, name: true, environment: { select: { name: true, kind: true } } } });
+    const scope = kitchens.map((k) => ({ id: k.id, name: k.name, environment: k.environment.name, environmentKind: k.environment.kind }));
+    const model: number[] = [];
+    for (let i = -5; i < 50; i++) {
+      const t0 = performance.now();
+      await getDashboard({ db }, scope, ZDashboardQuery.parse({}));
+      if (i >= 0) model.push(performance.now() - t0);
+    }
+    await closeDb(url);
+    console.log(
+      `bench dashboard-api p99_ms=${r20.latency.p99} p99_200_ms=${r200.latency.p99} p50_ms=${r20.latency.p50} rps_20=${Math.round(r20.requests.average)} ` +
+        `rps_200=${Math.round(r200.requests.average)} p99_mixed_filters_ms=${mixed.latency.p99} uncached_read_model_p50_ms=${percentile(model, 50)} ` +
+        `runs=${counts.runs} test_results=${counts.testResults} pipelines=${body.pipelines.length}`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
