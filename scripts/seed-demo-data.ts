@@ -32,8 +32,8 @@ export async function seedRepository(repoDir: string, kitchens: { name: string; 
 }
 
 /** Returns the key ring, from which the Kitchens' role passwords are derived. */
-export async function seedVault(db: Db, kekFile: string, kek: string | undefined, envs: { id: string; name: string }[], actorId: string): Promise<Keyring> {
-  const keyring = loadKeyring({ kek, kekFile, create: true });
+export async function seedVault(db: Db, kekFile: string, kek: string | undefined, oldKeks: string | undefined, envs: { id: string; name: string }[], actorId: string): Promise<Keyring> {
+  const keyring = loadKeyring({ kek, oldKeks, kekFile, create: true });
   for (const env of envs) {
     const existing = await db.vaultSecret.findUnique({ where: { environmentId_name: { environmentId: env.id, name: "WAREHOUSE_PASSWORD" } } });
     let readable = false;

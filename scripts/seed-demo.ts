@@ -21,6 +21,8 @@ export interface SeedOptions {
   /** Galley's data directory (analytics repo, vault key). Without it only database rows are seeded. */
   dataDir?: string;
   kek?: string;
+  /** GALLEY_KEK_OLD during a rotation: older keys that still open secrets. */
+  oldKeks?: string;
   kekFile?: string;
   /** Warehouse server for the demo environments; databases galley_wh_dev / galley_wh_prod live there. */
   warehouseHost?: string;
@@ -136,7 +138,7 @@ export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitc
     { name: "dev", parent: "production" },
     { name: "padma_feature", parent: "dev" },
   ]);
-  const keyring = await seedVault(db, opts.kekFile ?? `${opts.dataDir}/kek`, opts.kek, [...envs].map(([name, id]) => ({ name, id })), u("admin@galley.local"));
+  const keyring = await seedVault(db, opts.kekFile ?? `${opts.dataDir}/kek`, opts.kek, opts.oldKeks, [...envs].map(([name, id]) => ({ name, id })), u("admin@galley.local"));
   const conn = (database: string) => ({ host: o.warehouseHost, port: o.warehousePort, user: o.warehouseUser, database });
   const warehouses = await seedWarehouses(
     [

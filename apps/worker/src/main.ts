@@ -20,7 +20,7 @@ async function main() {
   const db = getDb(config.DATABASE_URL);
   const redis = await connectRedis(config.REDIS_URL, "worker", { logger });
   await assertNoEviction(redis);
-  const keyring = loadKeyring({ kek: config.GALLEY_KEK, kekFile: config.kekFile, create: true });
+  const keyring = loadKeyring({ kek: config.GALLEY_KEK, oldKeks: config.GALLEY_KEK_OLD, kekFile: config.kekFile, create: true });
   const repo = await AnalyticsRepo.init(config.repoDir, { defaultBranch: "production" });
   const executor = createExecutor(config.GALLEY_EXECUTOR, {});
   const ping = await executor.ping();

@@ -8,6 +8,8 @@ const ZConfig = z.object({
   GALLEY_DATA_DIR: z.string().default(path.resolve(process.cwd(), ".galley")),
   /** base64 of 32 bytes; when absent the key is read from (or created in) GALLEY_KEK_FILE. */
   GALLEY_KEK: z.string().optional(),
+  /** Older KEKs (base64, comma-separated) still needed to open secrets during a rotation. */
+  GALLEY_KEK_OLD: z.string().optional(),
   GALLEY_KEK_FILE: z.string().optional(),
   GALLEY_BASE_URL: z.string().url().default("http://localhost:3000"),
   GALLEY_EXECUTOR: z.enum(["docker", "local"]).default("docker"),
