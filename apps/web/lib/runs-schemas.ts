@@ -31,8 +31,8 @@ export const ZStartRunInput = z
   .strict();
 export type TStartRunInput = z.infer<typeof ZStartRunInput>;
 
-/** Keyset cursor of the runs list: the last run shown, as `<created_at ms>.<run id>`. */
-export const ZRunsCursor = z.string().regex(/^\d{1,15}\.[0-9a-f-]{36}$/, "a cursor from a previous page (nextCursor)");
+/** Keyset cursor of the runs list: the id of the last run shown (the previous page's nextCursor). */
+export const ZRunsCursor = z.uuid("a cursor from a previous page (nextCursor)");
 
 export const ZRunsQuery = z.object({
   pipeline: ZPipelineName.optional(),

@@ -11,6 +11,7 @@ import { loadKeyring, resolveSecrets } from "@galley/vault";
 import { runSql, withTestSession } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
 import { NodeWarehouses } from "./node-warehouses";
+import { runMaintenance } from "./maintenance";
 
 const config = loadConfig();
 const logger = createLogger({ app: "worker" });
@@ -75,6 +76,12 @@ async function main() {
       .catch((e) => logger.warn("reconcile failed", { err: e }))
       .finally(() => (reconciling = false));
   }, 5_000);
+  const maintain = () =>
+    runMaintenance({ db, repo, config, logger })
+      .then((r) => r.leader && logger.info("maintenance done", r.pruned))
+      .catch((e) => logger.warn("maintenance failed", { err: e }));
+  const maintenance = setInterval(maintain, config.GALLEY_MAINTENANCE_MINUTES * 60_000);
+  void maintain();
   const beat = async () => {
     await db.workerHeartbeat.upsert({ where: { workerId }, update: { beatAt: new Date() }, create: { workerId, hostname: os.hostname(), pid: process.pid } }).catch(() => {});
   };
@@ -85,6 +92,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     logger.info("worker stopping", { signal });
     clearInterval(reconcile);
+    clearInterval(maintenance);
     clearInterval(heartbeat);
     stop.abort();
     await nodeWorker.close();

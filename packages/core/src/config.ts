@@ -18,6 +18,12 @@ const ZConfig = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   NODE_ENV: z.string().default("development"),
+  /** Retention (days) of node log lines, sign-in attempts and stale worker heartbeats; the worker prunes hourly. */
+  GALLEY_RETAIN_NODE_LOGS_DAYS: z.coerce.number().positive().default(90),
+  GALLEY_RETAIN_SIGN_IN_ATTEMPTS_DAYS: z.coerce.number().positive().default(30),
+  GALLEY_RETAIN_HEARTBEATS_DAYS: z.coerce.number().positive().default(1),
+  /** How often the worker prunes and runs `git gc --auto` on the analytics repository (minutes). */
+  GALLEY_MAINTENANCE_MINUTES: z.coerce.number().positive().default(60),
 });
 
 export type Config = z.infer<typeof ZConfig> & { kekFile: string; repoDir: string };

@@ -4,3 +4,5 @@ export { migrate, ensureDatabase, readMigrations, MigrationError, MIGRATIONS_DIR
 export * from "./generated/client";
 export { listen } from "./listen";
 export type { ListenHandlers } from "./listen";
+export { pruneOlderThan, RETENTION_TABLES } from "./retention";
+export type { RetentionTable } from "./retention";

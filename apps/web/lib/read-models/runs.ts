@@ -2,7 +2,7 @@
 // fields, output schemas: the run document's frozen pipeline (templates) and anything else the
 // worker keeps in `compiled` never leaves except the compiled view, whose secrets are `***`.
 import { AppError } from "@galley/core";
-import type { Db } from "@galley/db";
+import { Prisma, type Db } from "@galley/db";
 import type { RunDocument } from "@galley/runs";
 import { z } from "zod";
 import { NODE_STATUSES, RUN_STATUSES, type TRunsQuery } from "../runs-schemas";
@@ -142,43 +142,38 @@ export function toNodeView(n: { nodeId: string; type: string; status: string; at
   };
 }
 
-export function runsCursor(r: { createdAt: Date; id: string }): string {
-  return `${r.createdAt.getTime()}.${r.id}`;
-}
-
-function parseRunsCursor(c: string): { createdAt: Date; id: string } {
-  const at = c.indexOf(".");
-  return { createdAt: new Date(Number(c.slice(0, at))), id: c.slice(at + 1) };
-}
-
 /**
  * A page of a Kitchen's runs, newest first, with how many nodes are in each status. Keyset
  * pagination on (created_at, id) over the index runs(kitchen_id, created_at, id): a deep page
- * costs what the first does. nextCursor is null on the last page.
+ * costs what the first does. The cursor is the last run's id; the comparison reads its
+ * created_at in SQL (microseconds: a JavaScript Date would round it and skip runs).
+ * nextCursor is null on the last page.
  */
 export async function listRuns(db: Db, kitchenId: string, q: TRunsQuery): Promise<{ runs: TRunListItem[]; nextCursor: string | null }> {
-  const c = q.before ? parseRunsCursor(q.before) : null;
-  const rows = await db.run.findMany({
-    where: {
-      kitchenId,
-      ...(q.pipeline ? { pipeline: q.pipeline } : {}),
-      ...(q.status ? { status: q.status } : {}),
-      ...(c ? { OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] } : {}),
-    },
-    select: SUMMARY_SELECT,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: q.limit + 1,
-  });
-  const page = rows.slice(0, q.limit);
-  const names = await userNames(db, page.map((r) => r.triggeredById));
-  const counts = page.length
-    ? await db.nodeRun.groupBy({ by: ["runId", "status"], where: { runId: { in: page.map((r) => r.id) } }, _count: { _all: true } })
+  // Only the filters given, so each shape gets a plan that uses the index.
+  const filters = [
+    q.pipeline ? Prisma.sql`AND pipeline = ${q.pipeline}` : Prisma.empty,
+    q.status ? Prisma.sql`AND status = ${q.status}` : Prisma.empty,
+    q.before ? Prisma.sql`AND (created_at, id) < (SELECT c.created_at, c.id FROM runs c WHERE c.id = ${q.before}::uuid AND c.kitchen_id = ${kitchenId}::uuid)` : Prisma.empty,
+  ];
+  const ids = await db.$queryRaw<{ id: string }[]>`
+    SELECT id::text AS id FROM runs
+    WHERE kitchen_id = ${kitchenId}::uuid ${Prisma.join(filters, " ")}
+    ORDER BY created_at DESC, id DESC
+    LIMIT ${q.limit + 1}::int`;
+  const pageIds = ids.slice(0, q.limit).map((r) => r.id);
+  const rows = pageIds.length ? await db.run.findMany({ where: { id: { in: pageIds } }, select: SUMMARY_SELECT }) : [];
+  const order = new Map(pageIds.map((id, i) => [id, i]));
+  rows.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
+  const names = await userNames(db, rows.map((r) => r.triggeredById));
+  const counts = rows.length
+    ? await db.nodeRun.groupBy({ by: ["runId", "status"], where: { runId: { in: pageIds } }, _count: { _all: true } })
     : [];
   const byRun = new Map<string, Record<string, number>>();
   for (const n of counts) byRun.set(n.runId, { ...byRun.get(n.runId), [n.status]: n._count._all });
   return {
-    runs: page.map((r) => ({ ...toSummary(r, names), nodeCounts: byRun.get(r.id) ?? {} })),
-    nextCursor: rows.length > q.limit ? runsCursor(page[page.length - 1]) : null,
+    runs: rows.map((r) => ({ ...toSummary(r, names), nodeCounts: byRun.get(r.id) ?? {} })),
+    nextCursor: ids.length > q.limit ? pageIds[pageIds.length - 1] : null,
   };
 }
 
