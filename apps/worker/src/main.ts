@@ -1,5 +1,5 @@
 // The worker: dispatches the outbox to BullMQ, executes nodes, reconciles what Redis lost,
-// and writes a heartbeat that /api/health reports.
+// delivers alerts, ticks schedules, and writes a heartbeat that /api/health reports.
 import os from "node:os";
 import { createLogger, loadConfig } from "@galley/core";
 import { getDb } from "@galley/db";
@@ -12,6 +12,7 @@ import { runSql, withTestSession } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
 import { NodeWarehouses } from "./node-warehouses";
 import { runMaintenance } from "./maintenance";
+import { startAlertsAndSchedules } from "./alerts-and-schedules";
 
 const config = loadConfig();
 const logger = createLogger({ app: "worker" });
@@ -66,6 +67,10 @@ async function main() {
     { connection: redis, prefix: config.GALLEY_QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, logger },
   );
 
+  const alertsAndSchedules = await startAlertsAndSchedules({
+    db, config, redis, keyring, repo, source, executor: executor.kind, dispatchNow, signal: stop.signal, logger,
+  });
+
   // Every worker ticks; only the holder of the reconciler's advisory lock works (see reconcileRuns).
   let reconciling = false;
   const reconcile = setInterval(() => {
@@ -96,6 +101,7 @@ async function main() {
     clearInterval(heartbeat);
     stop.abort();
     await nodeWorker.close();
+    await alertsAndSchedules.close();
     await warehouses.closeAll();
     await queues.close();
     await db.workerHeartbeat.delete({ where: { workerId } }).catch(() => {});

@@ -16,6 +16,11 @@ const ZConfig = z.object({
   GALLEY_RUNNER_IMAGE: z.string().default("galley-runner:latest"),
   GALLEY_QUEUE_PREFIX: z.string().default("galley"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** SMTP server for email alert routes, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example:465. */
+  SMTP_URL: z.string().url().optional(),
+  ALERT_EMAIL_FROM: z.string().default("Galley <galley@localhost>"),
+  /** One attempt at delivering an alert gives up after this long (ms). */
+  ALERT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   NODE_ENV: z.string().default("development"),
   /** Retention (days) of node log lines, sign-in attempts and stale worker heartbeats; the worker prunes hourly. */

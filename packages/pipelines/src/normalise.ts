@@ -11,6 +11,8 @@ export function normalisePipeline(data: TPipelineFile, path: string): Pipeline {
     folder: path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "",
     parameters: data.parameters,
     variations: data.variations,
+    ...(data.max_duration !== undefined ? { max_duration: data.max_duration, max_duration_ms: parseDuration(data.max_duration) } : {}),
+    ...(data.on_overrun !== undefined ? { on_overrun: data.on_overrun } : {}),
     nodes: data.nodes.map(normaliseNode),
   };
 }

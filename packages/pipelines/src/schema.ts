@@ -118,6 +118,10 @@ export const ZPipelineFile = z.strictObject({
   description: z.string().optional(),
   parameters: z.record(ZName, ZParameter).default({}),
   variations: z.record(ZIdentifier, ZVariation).default({}),
+  /** The longest a run should take; past it the Kitchen's alert routes hear run.overdue. */
+  max_duration: durationString(7 * 24 * 3_600_000).optional(),
+  /** "stop" also cancels a run past max_duration. */
+  on_overrun: z.enum(["alert", "stop"], { error: 'must be "alert" or "stop"' }).optional(),
   nodes: z.array(ZNode).min(1, "must list at least one node"),
 });
 

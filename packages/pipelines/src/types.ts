@@ -86,6 +86,9 @@ export interface Pipeline {
   folder: string;
   parameters: Record<string, PipelineParameter>;
   variations: Record<string, PipelineVariation>;
+  max_duration?: string;
+  max_duration_ms?: number;
+  on_overrun?: "alert" | "stop";
   nodes: PipelineNode[];
 }
 

@@ -6,12 +6,12 @@ import { withTransaction, type Db } from "@galley/db";
  * run when they renew their lease (within a couple of seconds), stop their container and finish
  * as cancelled.
  */
-export async function cancelRun(db: Db, runId: string): Promise<{ cancelledNodes: number; running: number }> {
+export async function cancelRun(db: Db, runId: string, reason = "cancelled"): Promise<{ cancelledNodes: number; running: number }> {
   return withTransaction(db, async (tx) => {
     const [run] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM runs WHERE id = ${runId}::uuid FOR UPDATE`;
     if (!run) throw new AppError("not_found", `run ${runId} does not exist`);
     if (!["queued", "running"].includes(run.status)) throw new AppError("conflict", `run is already ${run.status}`);
-    await tx.run.update({ where: { id: runId }, data: { status: "cancelled", finishedAt: new Date(), error: "cancelled" } });
+    await tx.run.update({ where: { id: runId }, data: { status: "cancelled", finishedAt: new Date(), error: reason } });
     const dropped = await tx.nodeRun.updateMany({
       where: { runId, status: { in: ["pending", "queued"] } },
       data: { status: "cancelled", finishedAt: new Date(), error: "run cancelled" },

@@ -1,5 +1,6 @@
 import { withTransaction, type Db, type Tx } from "@galley/db";
 import type { TestOutcome } from "@galley/pipelines";
+import { emitAlertEventInTx, emitTestAlertsInTx } from "./alert-events";
 import { enqueueNodeInTx } from "./outbox";
 import { dependents, descendants, retryDelayMs, settledRunStatus, type NodeStatus, type RunStatus } from "./state";
 
@@ -68,6 +69,9 @@ export async function completeNode(
       where: { id: node.id },
       data: { status, error: q.outcome.error ?? null, outputs: (q.outcome.outputs ?? {}) as object, finishedAt: now, leaseUntil: null },
     });
+    // Tests that tripped on this node (written before completion) are announced now, not at the run's end.
+    const tripped = q.outcome.tests?.results.some((r) => r.level !== "log" && (r.verdict === "warned" || r.verdict === "failed" || r.verdict === "error"));
+    if (tripped && !cancelled) await emitTestAlertsInTx(tx, { runId: q.runId, nodeId: q.nodeId, nodeRunId: node.id });
 
     const dag = await depsOfRun(tx, q.runId);
     const queued: string[] = [];
@@ -113,10 +117,14 @@ export async function settleRunInTx(tx: Tx, runId: string): Promise<RunStatus | 
   const settled = settledRunStatus(nodes.map((n) => n.status as NodeStatus));
   if (!settled) return null;
   const firstError = nodes.find((n) => n.status === "failed" || n.status === "timed_out");
-  await tx.$executeRaw`
+  const changed = await tx.$queryRaw<{ kitchen_id: string }[]>`
     UPDATE runs SET status = ${settled}, finished_at = now(),
       error = COALESCE(error, ${firstError ? `node ${firstError.nodeId}: ${firstError.error ?? firstError.status}` : null})
-    WHERE id = ${runId}::uuid AND status IN ('queued', 'running')`;
+    WHERE id = ${runId}::uuid AND status IN ('queued', 'running')
+    RETURNING kitchen_id`;
+  if (changed.length && (settled === "succeeded" || settled === "failed")) {
+    await emitAlertEventInTx(tx, { kitchenId: changed[0].kitchen_id, event: settled === "succeeded" ? "run.succeeded" : "run.failed", runId });
+  }
   const r = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
   return r.status as RunStatus;
 }

@@ -1,6 +1,7 @@
 import { AppError } from "@galley/core";
 import { withTransaction, type Db } from "@galley/db";
-import { enqueueNodesInTx } from "./outbox";
+import { emitAlertEventInTx } from "./alert-events";
+import { enqueueDeadlineInTx, enqueueNodesInTx } from "./outbox";
 
 export interface RunPlanNode {
   id: string;
@@ -29,6 +30,8 @@ export interface CreateRunInput {
   nodes: RunPlanNode[];
   idempotencyKey?: string | null;
   resumedFromId?: string | null;
+  /** The pipeline's max_duration: a `run.deadline` job fires then (alert, and stop when the pipeline asks). */
+  maxDurationMs?: number | null;
 }
 
 export interface CreateRunDeps {
@@ -85,6 +88,10 @@ export async function createRun(deps: CreateRunDeps, input: CreateRunInput): Pro
       })),
     });
     await enqueueNodesInTx(tx, run.id, input.nodes.filter((n) => !n.reused && n.remainingDeps === 0).map((n) => ({ nodeId: n.id, attempt: 1 })));
+    if (!allReused) {
+      await emitAlertEventInTx(tx, { kitchenId: input.kitchenId, event: "run.started", runId: run.id });
+      if (input.maxDurationMs) await enqueueDeadlineInTx(tx, run.id, input.maxDurationMs);
+    }
     await tx.kitchen.update({ where: { id: input.kitchenId }, data: { lastActivityAt: now } });
     return run.id;
   }).catch((e) => {

@@ -9,3 +9,5 @@ export * from "./start-run";
 export * from "./execute-node";
 export * from "./reconcile";
 export * from "./run-node-tests";
+export * from "./alert-events";
+export * from "./run-deadline";

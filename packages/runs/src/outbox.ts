@@ -19,3 +19,8 @@ export async function enqueueNodeInTx(tx: Tx, runId: string, nodeId: string, att
 export async function enqueueNodesInTx(tx: Tx, runId: string, nodes: { nodeId: string; attempt: number }[]): Promise<void> {
   await writeOutboxMany(tx, nodes.map((n) => ({ jobName: "node.execute" as const, payload: { runId, nodeId: n.nodeId, attempt: n.attempt } })));
 }
+
+/** The `run.deadline` job of a run with a max_duration, delayed by it (counted from the row's creation). */
+export async function enqueueDeadlineInTx(tx: Tx, runId: string, delayMs: number): Promise<void> {
+  await writeOutbox(tx, { jobName: "run.deadline", payload: { runId }, delayMs });
+}

@@ -42,6 +42,8 @@ export interface RunDocument {
   context: { kitchen: string; schema: string; environment: string; environmentId: string; params: Record<string, ParamValue> };
   /** What ran, safe to show: secrets `***`. */
   compiled: unknown;
+  /** The pipeline's max_duration, read by the run.deadline job. */
+  limits?: { maxDurationMs?: number; stopOnOverrun?: boolean };
 }
 
 export async function loadPipelineAt(source: PipelineSource, commit: string, name: string): Promise<{ pipeline: Pipeline; sources: Record<string, string> }> {
@@ -104,6 +106,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     policy: Object.fromEntries(plan.nodes.map((n) => [n.id, { backoffMs: n.backoffMs, timeoutMs: n.timeoutMs }])),
     context: { kitchen: kitchen.name, schema: kitchen.schemaName, environment: kitchen.environment.name, environmentId: kitchen.environmentId, params },
     compiled,
+    ...(pipeline.max_duration_ms ? { limits: { maxDurationMs: pipeline.max_duration_ms, stopOnOverrun: pipeline.on_overrun === "stop" } } : {}),
   };
   return createRun({ db: deps.db, dispatchNow: deps.dispatchNow }, {
     id: runId,
@@ -119,6 +122,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     executor: deps.executor,
     idempotencyKey: input.idempotencyKey ?? null,
     resumedFromId: input.resumeFromRunId ?? null,
+    maxDurationMs: pipeline.max_duration_ms ?? null,
     nodes: plan.nodes.map((n) => ({ id: n.id, type: n.type, deps: n.deps, remainingDeps: n.remainingDeps, reused: n.reused, maxAttempts: n.maxAttempts, outputs: n.reused ? resume?.outputs[n.id] : undefined })),
   });
 }

@@ -11,6 +11,8 @@ export type { DeleteSecretInput } from "./delete-secret";
 export { listSecrets } from "./list-secrets";
 export type { SecretMetadata } from "./list-secrets";
 export { resolveSecrets } from "./resolve-secrets";
+export { resolveSecret } from "./resolve-secret";
+export type { ResolveSecretInput } from "./resolve-secret";
 export type { ResolveSecretsInput } from "./resolve-secrets";
 export { kekUsage, rewrapAll } from "./rewrap-all";
 export { kitchenRolePassword } from "./kitchen-role-password";

@@ -54,6 +54,12 @@ export function findSecretsMetadata(environmentId: string, client: Client) {
   });
 }
 
+/**
+ * Alert routes keep their webhook URLs in the vault under ALERT_ROUTE_*: those reach the worker's
+ * alert sender (resolveSecret), never a node's environment.
+ */
+const NODE_HIDDEN_PREFIX_LIKE = "ALERT\\_ROUTE\\_%";
+
 export interface ReadAudit {
   target: string;
   runId: string;
@@ -73,7 +79,8 @@ export async function readSealedSecretsAudited(
 ): Promise<{ auditId: bigint; secrets: { name: string; version: number; ciphertext: string }[] }> {
   const rows = await client.$queryRaw<{ audit_id: bigint; name: string | null; version: number | null; ciphertext: string | null }[]>`
     WITH s AS (
-      SELECT name, version, ciphertext FROM vault_secrets WHERE environment_id = ${environmentId}::uuid
+      SELECT name, version, ciphertext FROM vault_secrets
+      WHERE environment_id = ${environmentId}::uuid AND name NOT LIKE ${NODE_HIDDEN_PREFIX_LIKE}
     ), a AS (
       INSERT INTO audit_log (actor_id, action, target, details, request_id)
       SELECT NULL, 'vault.read', ${audit.target},
