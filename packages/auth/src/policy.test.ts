@@ -125,3 +125,21 @@ describe("Kitchen rules", () => {
     expect(kitchenAccess(vera, shared)).toMatchObject({ visible: true, canRead: false, canReadRuns: true, canWrite: false, canManage: false });
   });
 });
+
+describe("switching schedules on and off (issue 8)", () => {
+  it("in production only production engineers (and admins) on its staff; a developer on its staff is told why", () => {
+    expect(kitchenDenial(eric, prod, "switch_schedule")).toBeNull();
+    expect(kitchenDenial(admin, prod, "switch_schedule")?.message).toMatch(/not on the staff/); // admins too must be on its staff, as for write
+    expect(kitchenDenial(padma, prod, "switch_schedule")).toEqual({ code: "forbidden", message: expect.stringContaining("only production engineers (or admins) may enable or disable schedules in Kitchen production") });
+    expect(kitchenDenial(chris, prod, "switch_schedule")?.code).toBe("forbidden");
+  });
+
+  it("in development the staff who may write it; never a manager, never outside the staff", () => {
+    expect(kitchenDenial(chris, dev, "switch_schedule")).toBeNull();
+    expect(kitchenDenial(padma, dev, "switch_schedule")).toBeNull();
+    expect(kitchenDenial(maya, dev, "switch_schedule")?.code).toBe("forbidden");
+    expect(kitchenDenial(stranger, dev, "switch_schedule")?.message).toMatch(/not on the staff/);
+    expect(kitchenDenial(stranger, secret, "switch_schedule")?.code).toBe("not_found");
+    expect(can(eric, "switch_schedule", k(prod))).toBe(true);
+  });
+});

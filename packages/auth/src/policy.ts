@@ -27,7 +27,7 @@ export type EnvironmentAction =
  * - `run`: start, cancel and resume runs: as write, and only while the Kitchen lives.
  * - `own`: manage staff, delete it: owners and admins, never the read-only viewer role.
  */
-export type KitchenAction = "view" | "fetch" | "read_runs" | "read" | "staff" | "write" | "run" | "own";
+export type KitchenAction = "view" | "fetch" | "read_runs" | "read" | "staff" | "write" | "run" | "own" | "switch_schedule";
 
 /** `merge-into` is `write` under its old name (merging into a Kitchen changes it). */
 export type KitchenNeed = KitchenAction | "merge-into";
@@ -140,6 +140,20 @@ export function kitchenDenial(actor: Actor, k: KitchenFacts, need: KitchenNeed):
       return null;
     case "own":
       return a.canManage ? null : { code: "forbidden", message: `only owners of Kitchen ${k.name} (or an admin) may do this` };
+    case "switch_schedule": {
+      // Enabling/disabling a schedule: the environment's enable_schedule role first (in production
+      // only production engineers and admins), then the staff who may write the Kitchen.
+      if (!ENVIRONMENT_RULES[k.environmentKind].enable_schedule.includes(actor.role)) {
+        return {
+          code: "forbidden",
+          message:
+            k.environmentKind === "production"
+              ? `only production engineers (or admins) may enable or disable schedules in Kitchen ${k.name}, which is in a production environment; you are a ${actor.role}`
+              : `your role (${actor.role}) may not enable or disable schedules in the ${k.environmentKind} environment`,
+        };
+      }
+      return kitchenDenial(actor, k, "write");
+    }
   }
 }
 
@@ -165,7 +179,7 @@ function environmentDenial(actor: Actor, action: EnvironmentAction, kind: Enviro
   return { code: "forbidden", message: `your role (${actor.role}) may not ${what[action]}: only ${who ? `${who} and ` : ""}admins may` };
 }
 
-const KITCHEN_ACTIONS = new Set<string>(["view", "fetch", "read_runs", "read", "staff", "write", "run", "own", "merge-into"]);
+const KITCHEN_ACTIONS = new Set<string>(["view", "fetch", "read_runs", "read", "staff", "write", "run", "own", "merge-into", "switch_schedule"]);
 
 /** The one decision: null when `actor` may do `action` on `resource`, otherwise the refusal. */
 export function decide(actor: Actor | null | undefined, action: Action | "merge-into", resource: Resource): Denial | null {

@@ -3,5 +3,4 @@ export * from "./schedule-file";
 export { syncKitchenSchedules, syncAllSchedules, type ScheduleSource, type SyncResult } from "./sync";
 export { claimDueTicks, earliestTick, startScheduler, MISSED_AFTER_MS, type ClaimedTick, type SchedulerOptions } from "./ticker";
 export { fireScheduleTick, type FireDeps, type FireOutcome } from "./fire";
-export { scheduleSwitchDenial } from "./policy";
 export { listSchedules, saveSchedule, deleteSchedule, setScheduleEnabled, gitScheduleSource, type ManageDeps, type ScheduleView } from "./manage";

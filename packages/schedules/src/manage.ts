@@ -4,7 +4,7 @@ import { AppError } from "@galley/core";
 import type { Db } from "@galley/db";
 import { accessOf, getKitchenForActorOrThrow, saveKitchenFile, type KitchenActor, type KitchenGit, type KitchenRecord } from "@galley/kitchens";
 import { nextTick, nextTicks } from "./cron";
-import { scheduleSwitchDenial } from "./policy";
+import { kitchenDenial } from "@galley/auth/policy";
 import { entryProblem, removeScheduleEntry, SCHEDULES_FILE, upsertScheduleEntry, type TScheduleInput } from "./schedule-file";
 import { syncKitchenSchedules, type ScheduleSource } from "./sync";
 
@@ -65,7 +65,7 @@ export async function listSchedules(deps: ManageDeps, kitchen: string, actor: Ki
     kitchen: k.name,
     environmentKind: k.environment.kind,
     canEdit: access.canWrite,
-    canSwitch: scheduleSwitchDenial(actor, facts(k)) === null,
+    canSwitch: kitchenDenial(actor, facts(k), "switch_schedule") === null,
     fileErrors: sync.errors,
     schedules,
   };
@@ -90,7 +90,7 @@ export async function saveSchedule(deps: ManageDeps, kitchen: string, input: TSc
     throw new AppError("invalid_input", `pipeline ${input.pipeline} does not exist on the branch of Kitchen ${k.name}`, { field: "pipeline" });
   }
   if (input.enable) {
-    const denial = scheduleSwitchDenial(actor, facts(k));
+    const denial = kitchenDenial(actor, facts(k), "switch_schedule");
     if (denial) throw new AppError(denial.code, denial.message, { field: "enable" });
   }
   const before = await readScheduleFile(deps.git, k.branch);
@@ -125,7 +125,7 @@ export async function deleteSchedule(deps: ManageDeps, kitchen: string, name: st
  */
 export async function setScheduleEnabled(deps: Pick<ManageDeps, "db">, kitchen: string, name: string, enabled: boolean, actor: KitchenActor, opts: { requestId?: string; now?: Date } = {}) {
   const k = await getKitchenForActorOrThrow(deps, kitchen, actor, "view");
-  const denial = scheduleSwitchDenial(actor, facts(k));
+  const denial = kitchenDenial(actor, facts(k), "switch_schedule");
   if (denial) throw new AppError(denial.code, denial.message, { field: "enabled" });
   const s = await deps.db.schedule.findUnique({ where: { kitchenId_name: { kitchenId: k.id, name } }, select: { id: true, cron: true, timezone: true, definitionError: true, removedAt: true, enabled: true } });
   if (!s || s.removedAt) throw new AppError("not_found", `Kitchen ${k.name} has no schedule ${name}`, { field: "name" });
