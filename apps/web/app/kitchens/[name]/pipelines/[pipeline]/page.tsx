@@ -1,3 +1,4 @@
+import { AppError } from "@galley/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AppHeader } from "@/components/app-header";
@@ -30,7 +31,12 @@ async function loadPage(name: string, pipeline: string, user: Awaited<ReturnType
   if (!access.ok) return access;
   const kitchen = access.value;
   const blockedReason = await getKitchenForUserOrThrow(db(), { name }, user, "run").then(() => null, (e: Error) => e.message);
-  const [detail, runs] = await Promise.all([getPipelineDetail(db(), kitchen, pipeline, DAG_LAYOUT), listRuns(db(), kitchen.id, { pipeline, limit: 10 }).then((p) => p.runs)]);
+  // A pipeline that is not on the branch is a 404 page, not an error.
+  const detailOrMissing = getPipelineDetail(db(), kitchen, pipeline, DAG_LAYOUT).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "not_found") notFound();
+    throw e;
+  });
+  const [detail, runs] = await Promise.all([detailOrMissing, listRuns(db(), kitchen.id, { pipeline, limit: 10 }).then((p) => p.runs)]);
   const statuses = runs[0] ? await nodeStatusesOf(db(), runs[0].id) : {};
   return { ok: true as const, value: { kitchen, detail, runs, statuses, blockedReason } };
 }
