@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { apiSession, commitFile, readFile, signIn } from "./kitchens-helpers";
 
+test.describe.configure({ timeout: 240_000 });
+
 test("a merge request from padma_feature into dev: opened by Padma, reviewed and merged by Chris; production refuses without approval and checks", async ({ browser, playwright, baseURL }) => {
   const padmaApi = await apiSession(playwright, baseURL!, "padma@galley.local");
   const transform = "pipelines/orders_daily/transform.sql";
