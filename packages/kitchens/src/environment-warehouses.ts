@@ -4,7 +4,7 @@
 // `vault.read` audit row in the same statement that reads them (no audit row, no values).
 import { AppError } from "@galley/core";
 import type { Db } from "@galley/db";
-import { kitchenRolePassword, openSecret, type Keyring } from "@galley/vault";
+import { kitchenRolePassword, readEnvironmentSecrets, type Keyring } from "@galley/vault";
 import { openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
 import type { EnvironmentWarehouse, WarehousePort } from "./deps";
 
@@ -75,26 +75,9 @@ export class EnvironmentWarehouses implements WarehousePort {
     }
   }
 
-  private async readSecrets(environmentId: string): Promise<Record<string, string>> {
-    const keyring = this.keyring();
-    const rows = await this.db.$queryRaw<{ name: string | null; version: number | null; ciphertext: string | null }[]>`
-      WITH s AS (
-        SELECT name, version, ciphertext FROM vault_secrets WHERE environment_id = ${environmentId}::uuid AND name = ANY(${NAMES}::text[])
-      ), a AS (
-        INSERT INTO audit_log (actor_id, action, target, details)
-        SELECT NULL, 'vault.read', ${`vault:${environmentId}`},
-               jsonb_build_object('environmentId', ${environmentId}::text, 'purpose', 'warehouse connection (web)',
-                                  'names', COALESCE(jsonb_agg(s.name ORDER BY s.name), '[]'::jsonb))
-        FROM s
-        RETURNING id
-      )
-      SELECT s.name, s.version, s.ciphertext FROM a LEFT JOIN s ON true`;
-    if (rows.length === 0) throw new Error("vault.read audit row was not written");
-    const out: Record<string, string> = {};
-    for (const r of rows) {
-      if (r.name) out[r.name] = openSecret(keyring, { environmentId, name: r.name, version: r.version! }, r.ciphertext!);
-    }
-    return out;
+  /** Through the vault's one audited read (the audit row is written by the reading statement). */
+  private readSecrets(environmentId: string): Promise<Record<string, string>> {
+    return readEnvironmentSecrets({ db: this.db, keyring: this.keyring() }, { environmentId, names: NAMES, purpose: "warehouse connection (web)" });
   }
 
   async closeAll(): Promise<void> {

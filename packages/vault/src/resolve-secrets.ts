@@ -27,3 +27,28 @@ export async function resolveSecrets(deps: VaultDeps, input: ResolveSecretsInput
   for (const r of secrets) values[r.name] = openSecret(deps.keyring, { environmentId, name: r.name, version: r.version }, r.ciphertext);
   return values;
 }
+
+export interface ReadEnvironmentSecretsInput {
+  environmentId: string;
+  names: string[];
+  /** Recorded in the audit row, e.g. "warehouse connection (web)". */
+  purpose: string;
+}
+
+/**
+ * Secret values read for Galley's own use outside a run (the web's warehouse connection). The
+ * same audited read as resolveSecrets: the `vault.read` row is written by the statement that
+ * reads the ciphertexts, so no audit row, no values.
+ */
+export async function readEnvironmentSecrets(deps: VaultDeps, input: ReadEnvironmentSecretsInput): Promise<Record<string, string>> {
+  const { environmentId } = input;
+  assertUuid(environmentId, "environmentId");
+  const { secrets } = await readSealedSecretsAudited(
+    environmentId,
+    { target: secretTarget(environmentId), runId: null, nodeId: null, requestId: null, purpose: input.purpose, names: input.names },
+    deps.db,
+  );
+  const values: Record<string, string> = {};
+  for (const r of secrets) values[r.name] = openSecret(deps.keyring, { environmentId, name: r.name, version: r.version }, r.ciphertext);
+  return values;
+}

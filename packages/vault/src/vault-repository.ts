@@ -62,9 +62,14 @@ const NODE_HIDDEN_PREFIX_LIKE = "ALERT\\_ROUTE\\_%";
 
 export interface ReadAudit {
   target: string;
-  runId: string;
+  /** The run a node reads for; null for reads that serve no run (the web's warehouse connection). */
+  runId: string | null;
   nodeId: string | null;
   requestId: string | null;
+  /** Why the values are read, when it is not a run (recorded in the audit row). */
+  purpose?: string;
+  /** Only these secrets (all of the environment's when absent). */
+  names?: string[];
 }
 
 /**
@@ -81,11 +86,13 @@ export async function readSealedSecretsAudited(
     WITH s AS (
       SELECT name, version, ciphertext FROM vault_secrets
       WHERE environment_id = ${environmentId}::uuid AND name NOT LIKE ${NODE_HIDDEN_PREFIX_LIKE}
+        AND (${audit.names ?? null}::text[] IS NULL OR name = ANY(${audit.names ?? null}::text[]))
     ), a AS (
       INSERT INTO audit_log (actor_id, action, target, details, request_id)
       SELECT NULL, 'vault.read', ${audit.target},
              jsonb_build_object('environmentId', ${environmentId}::text, 'runId', ${audit.runId}::text, 'nodeId', ${audit.nodeId}::text,
-                                'names', COALESCE(jsonb_agg(s.name ORDER BY s.name), '[]'::jsonb)),
+                                'names', COALESCE(jsonb_agg(s.name ORDER BY s.name), '[]'::jsonb))
+               || CASE WHEN ${audit.purpose ?? null}::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('purpose', ${audit.purpose ?? null}::text) END,
              ${audit.requestId}::text
       FROM s
       RETURNING id

@@ -7,7 +7,7 @@ import type { VaultDeps } from "./deps";
 import { openSecret, VaultDecryptError } from "./envelope";
 import { createKeyring } from "./keyring";
 import { listSecrets } from "./list-secrets";
-import { resolveSecrets } from "./resolve-secrets";
+import { readEnvironmentSecrets, resolveSecrets } from "./resolve-secrets";
 import { setSecret } from "./set-secret";
 
 let t: TestDatabase;
@@ -63,6 +63,15 @@ describe("vault use cases", () => {
     await deleteSecret(deps, { environmentId: env, name: "API_TOKEN", actorId });
     expect((await listSecrets(deps, env)).map((s) => s.name)).toEqual(["WAREHOUSE_PASSWORD"]);
     await expect(deleteSecret(deps, { environmentId: env, name: "API_TOKEN", actorId })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("reads named secrets for Galley's own use through the same audited read, with its purpose", async () => {
+    const env = await seedEnvironment();
+    await setSecret(deps, { environmentId: env, name: "WAREHOUSE_PASSWORD", value: "pw-w", actorId });
+    await setSecret(deps, { environmentId: env, name: "API_TOKEN", value: "tok-w", actorId });
+    expect(await readEnvironmentSecrets(deps, { environmentId: env, names: ["WAREHOUSE_PASSWORD", "MASK_SALT"], purpose: "warehouse connection (web)" })).toEqual({ WAREHOUSE_PASSWORD: "pw-w" });
+    const reads = (await auditRows(`vault:${env}`)).filter((r) => r.action === "vault.read");
+    expect(reads.at(-1)!.details).toEqual({ environmentId: env, runId: null, nodeId: null, purpose: "warehouse connection (web)", names: ["WAREHOUSE_PASSWORD"] });
   });
 
   it("serialises concurrent writers of one name: versions 1..n, the last one opens", async () => {

@@ -2,7 +2,7 @@
 // fields, output schemas: the run document's frozen pipeline (templates) and anything else the
 // worker keeps in `compiled` never leaves except the compiled view, whose secrets are `***`.
 import { AppError } from "@galley/core";
-import { Prisma, type Db } from "@galley/db";
+import type { Db } from "@galley/db";
 import type { RunDocument } from "@galley/runs";
 import { z } from "zod";
 import { NODE_STATUSES, RUN_STATUSES, type TRunsQuery } from "../runs-schemas";
@@ -150,17 +150,16 @@ export function toNodeView(n: { nodeId: string; type: string; status: string; at
  * nextCursor is null on the last page.
  */
 export async function listRuns(db: Db, kitchenId: string, q: TRunsQuery): Promise<{ runs: TRunListItem[]; nextCursor: string | null }> {
-  // Only the filters given, so each shape gets a plan that uses the index.
-  const filters = [
-    q.pipeline ? Prisma.sql`AND pipeline = ${q.pipeline}` : Prisma.empty,
-    q.status ? Prisma.sql`AND status = ${q.status}` : Prisma.empty,
-    q.before ? Prisma.sql`AND (created_at, id) < (SELECT c.created_at, c.id FROM runs c WHERE c.id = ${q.before}::uuid AND c.kitchen_id = ${kitchenId}::uuid)` : Prisma.empty,
-  ];
-  const ids = await db.$queryRaw<{ id: string }[]>`
-    SELECT id::text AS id FROM runs
-    WHERE kitchen_id = ${kitchenId}::uuid ${Prisma.join(filters, " ")}
-    ORDER BY created_at DESC, id DESC
-    LIMIT ${q.limit + 1}::int`;
+  // Only the filters given, so each shape gets a plan that uses the index. Values are parameters.
+  const params: unknown[] = [kitchenId];
+  const where = ["kitchen_id = $1::uuid"];
+  if (q.pipeline) where.push(`pipeline = $${params.push(q.pipeline)}`);
+  if (q.status) where.push(`status = $${params.push(q.status)}`);
+  if (q.before) where.push(`(created_at, id) < (SELECT c.created_at, c.id FROM runs c WHERE c.id = $${params.push(q.before)}::uuid AND c.kitchen_id = $1::uuid)`);
+  const ids = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT id::text AS id FROM runs WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT $${params.push(q.limit + 1)}::int`,
+    ...params,
+  );
   const pageIds = ids.slice(0, q.limit).map((r) => r.id);
   const rows = pageIds.length ? await db.run.findMany({ where: { id: { in: pageIds } }, select: SUMMARY_SELECT }) : [];
   const order = new Map(pageIds.map((id, i) => [id, i]));
