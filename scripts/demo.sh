@@ -10,9 +10,15 @@ if ! ensure_docker; then
   echo "!! Docker engine unavailable: container nodes will not run. Set GALLEY_EXECUTOR=local to run them as local processes (marked in the UI)."
 fi
 export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/galley}
-export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 export GALLEY_DATA_DIR=${GALLEY_DATA_DIR:-$ROOT/.galley}
 mkdir -p "$GALLEY_DATA_DIR"
+# The demo's queue is a Redis of its own that asks for a password (kept in the data dir); web and
+# worker get it in REDIS_URL. A REDIS_URL you set is used as it is.
+if [ -z "${REDIS_URL:-}" ]; then
+  step "Redis with a password"
+  REDIS_URL=$(bash "$ROOT/scripts/galley-redis.sh" "$GALLEY_DATA_DIR")
+fi
+export REDIS_URL
 step "database migrations"
 pnpm -s db:migrate
 step "demo data"

@@ -3,7 +3,7 @@
 import os from "node:os";
 import { createLogger, loadConfig } from "@galley/core";
 import { getDb } from "@galley/db";
-import { createExecutor } from "@galley/executor";
+import { createExecutor, nodeNetworkSettings } from "@galley/executor";
 import { AnalyticsRepo } from "@galley/git";
 import { assertNoEviction, connectRedis, createQueues, createWorker, startOutboxDispatcher } from "@galley/queue";
 import { executeNode, reconcileRuns } from "@galley/runs";
@@ -24,14 +24,14 @@ async function main() {
   await assertNoEviction(redis);
   const keyring = loadKeyring({ kek: config.GALLEY_KEK, oldKeks: config.GALLEY_KEK_OLD, kekFile: config.kekFile, create: true });
   const repo = await AnalyticsRepo.init(config.repoDir, { defaultBranch: "production" });
-  const executor = createExecutor(config.GALLEY_EXECUTOR, {});
+  const executor = createExecutor(config.GALLEY_EXECUTOR, { nodeSubnet: config.GALLEY_NODE_SUBNET });
   const ping = await executor.ping();
   if (!ping.ok) logger.warn("executor unavailable: container nodes will fail until it is back", { executor: executor.kind, reason: ping.reason });
   const queues = createQueues({ connection: redis, prefix: config.GALLEY_QUEUE_PREFIX });
   const stop = new AbortController();
   const dispatcher = startOutboxDispatcher({ db, queues, intervalMs: 500, signal: stop.signal, listenUrl: config.DATABASE_URL, logger });
   const dispatchNow = () => void dispatcher.dispatchNow().catch((e) => logger.warn("dispatch failed", { err: e }));
-  const warehouses = new NodeWarehouses(db, keyring);
+  const warehouses = new NodeWarehouses(db, keyring, config.GALLEY_EXECUTOR === "docker" ? nodeNetworkSettings(config.GALLEY_NODE_SUBNET) : undefined);
   const source = repoSource(repo);
 
   const nodeWorker = createWorker(

@@ -1,4 +1,5 @@
 import type { Db } from "@galley/db";
+import { addressForNode, type NodeNetworkSettings } from "@galley/executor";
 import { kitchenRolePassword, type Keyring } from "@galley/vault";
 import { ensureKitchenRole, kitchenRoleName, openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
 
@@ -17,6 +18,11 @@ export class NodeWarehouses {
   constructor(
     private readonly db: Db,
     private readonly keyring: Keyring,
+    /**
+     * Galley's node network: where a container finds a warehouse that runs on this machine.
+     * Absent with the local executor, whose nodes are processes on the host itself.
+     */
+    private readonly nodeNetwork?: NodeNetworkSettings,
   ) {}
 
   private async conn(environmentId: string, password?: string): Promise<WarehouseConn & { networkMode: string }> {
@@ -61,13 +67,17 @@ export class NodeWarehouses {
     return openWarehouse({ ...conn, ...login }, { applicationName: "galley-worker-node", max: 1 });
   }
 
-  async connectionEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string }> {
+  async connectionEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string; hostPorts: number[] }> {
     const login = await this.kitchenLogin(environmentId, schema, secrets);
     const c = await this.conn(environmentId);
+    // A warehouse on this machine's loopback is, for a node on Galley's network, the gateway;
+    // only its port is opened to nodes (and pg_hba asks a password from that subnet).
+    const target = { host: c.host, port: c.port };
+    const at = this.nodeNetwork ? addressForNode(target, c.networkMode, this.nodeNetwork) : { ...target, hostPorts: [] };
     return {
       env: {
-        PGHOST: c.host,
-        PGPORT: String(c.port),
+        PGHOST: at.host,
+        PGPORT: String(at.port),
         PGDATABASE: c.database,
         // The Kitchen's own role, never Galley's user: it can write only the Kitchen's schema.
         PGUSER: login.user,
@@ -76,6 +86,7 @@ export class NodeWarehouses {
         PGOPTIONS: `-c search_path=${schema}`,
       },
       networkMode: c.networkMode,
+      hostPorts: at.hostPorts,
     };
   }
 

@@ -30,7 +30,7 @@ describe("worker with the Docker executor", () => {
       const { runId } = await run(g, kitchen, "orders_daily");
       const r = await waitForRun(g.db, runId);
       expect(r.status, `${kitchen}: ${JSON.stringify(r.nodes)}\n${worker.output.join("").slice(-2000)}`).toBe("succeeded");
-      expect(r.nodes.summary.outputs).toEqual({ orders: 3, revenue: 215.75, top_region: "north" });
+      expect(r.nodes.summary.outputs, `${kitchen}: ${await logsOf(g.db, runId)}`).toEqual({ orders: 3, revenue: 215.75, top_region: "north" });
       expect(await tablesIn(kitchen, db)).toEqual(expect.arrayContaining(["orders_clean", "raw_orders", "summary_history"]));
     }
     // padma_feature's own pipeline wrote its own tables: dev's views were not touched, and dev's

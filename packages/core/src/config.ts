@@ -14,6 +14,8 @@ const ZConfig = z.object({
   GALLEY_BASE_URL: z.string().url().default("http://localhost:3000"),
   GALLEY_EXECUTOR: z.enum(["docker", "local"]).default("docker"),
   GALLEY_RUNNER_IMAGE: z.string().default("galley-runner:latest"),
+  /** Subnet of the Docker bridge container nodes run on (scripts/services.sh puts it in pg_hba). */
+  GALLEY_NODE_SUBNET: z.string().default("172.29.213.0/24"),
   GALLEY_QUEUE_PREFIX: z.string().default("galley"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** SMTP server for email alert routes, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example:465. */

@@ -127,14 +127,18 @@ describe.skipIf(!engine.ok)("DockerExecutor", () => {
     expect(result.error).toBe("command not found: no-such-binary (not in the image galley-runner:latest)");
   });
 
-  it("network none reaches nothing; host reaches the host's PostgreSQL", async () => {
-    const probe = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc", "select 40 + 2"];
-    const none = await runCapture(executor, testSpec({ command: probe, networkMode: "none" }));
+  it("network none reaches nothing; galley reaches the host's PostgreSQL only through pg_hba's password lines; host is refused", async () => {
+    const probe = (host: string) => ["psql", "-h", host, "-U", "postgres", "-d", "postgres", "-w", "-tAc", "select 40 + 2"];
+    const none = await runCapture(executor, testSpec({ command: probe("127.0.0.1"), networkMode: "none" }));
     expect(none.result.status).toBe("failed");
     expect(none.stderr).toMatch(/connection to server .* failed|Connection refused/);
-    const host = await runCapture(executor, testSpec({ command: probe, networkMode: "host" }));
-    expect(host.result.status).toBe("succeeded");
-    expect(host.stdout).toBe("42");
+    // The superuser is refused from the node subnet outright (scripts/services.sh's pg_hba lines).
+    const galley = await runCapture(executor, testSpec({ command: probe("172.29.213.1"), networkMode: "galley", hostPorts: [5432] }));
+    expect(galley.result.status).toBe("failed");
+    expect(galley.stderr).toMatch(/pg_hba\.conf rejects connection for host "172\.29\.213\.\d+", user "postgres"/);
+    const host = await runCapture(executor, testSpec({ command: probe("127.0.0.1"), networkMode: "host" }));
+    expect(host.result).toMatchObject({ status: "failed", error: expect.stringMatching(/^network mode host is not allowed/) });
+    expect(host.stdout).toBe("");
   });
 
   it("streams long lines in 64 KiB pieces and keeps stdout and stderr apart", async () => {

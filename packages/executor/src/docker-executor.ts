@@ -2,7 +2,9 @@ import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
 import { AppError, redactText } from "@galley/core";
-import { checkLimits, containerOptions, LABEL, RUNNER_UID } from "./docker-options";
+import { checkLimits, checkSpec, containerOptions, LABEL, RUNNER_UID } from "./docker-options";
+import { NodeNetwork, NodeNetworkError } from "./node-network";
+import { nodeNetworkSettings } from "./node-network-rules";
 import { FrameDemuxer, LogPump } from "./log-lines";
 import { classify, type StopReason } from "./result";
 import type { ExecResult, Executor, NodeSpec, OrphanFilter, RunIo } from "./types";
@@ -15,6 +17,8 @@ export interface DockerExecutorOptions {
   tmpDir?: string;
   /** Cap on log characters per node before a truncation marker. */
   maxLogChars?: number;
+  /** Subnet of Galley's node network (GALLEY_NODE_SUBNET); default 172.29.213.0/24. */
+  nodeSubnet?: string;
 }
 
 /** After the container exits, how long the attach stream may take to deliver its last bytes. */
@@ -30,6 +34,11 @@ function ignoreGone(err: DockerError): null {
 
 /** A failure of the node itself (reported as a `failed` result, never thrown to the caller). */
 class NodeFailure extends Error {}
+
+function nodeNetworkFailure(err: unknown): never {
+  if (err instanceof NodeNetworkError) throw new NodeFailure(err.message);
+  throw err; // engine unreachable: retried like any other engine failure
+}
 
 type DockerError = Error & { statusCode?: number; code?: string; json?: { message?: string } };
 
@@ -49,10 +58,12 @@ export class DockerExecutor implements Executor {
   readonly kind = "docker" as const;
   private readonly docker: Docker;
   private readonly tmpDir: string;
+  readonly network: NodeNetwork;
 
   constructor(private readonly options: DockerExecutorOptions = {}) {
     this.docker = new Docker({ socketPath: options.socketPath ?? "/var/run/docker.sock" });
     this.tmpDir = options.tmpDir ?? os.tmpdir();
+    this.network = new NodeNetwork(this.docker, nodeNetworkSettings(options.nodeSubnet));
   }
 
   async run(spec: NodeSpec, io: RunIo): Promise<ExecResult> {
@@ -63,8 +74,11 @@ export class DockerExecutor implements Executor {
     let container: Docker.Container | undefined;
     try {
       const outputsFile = safeRelativePath(spec.outputsFile ?? DEFAULT_OUTPUTS_FILE, "outputsFile");
+      checkSpec(spec);
+      // Fail closed: without its firewall rules the node does not start.
+      if (spec.networkMode === "galley") await this.network.ensure(spec.hostPorts ?? []).catch(nodeNetworkFailure);
       ws = await createWorkspace(this.tmpDir, spec.files, { uid: RUNNER_UID, gid: RUNNER_UID });
-      container = await this.create(containerOptions(spec, ws, outputsFile), spec.image);
+      container = await this.create(containerOptions(spec, ws, outputsFile, this.network.settings), spec.image);
       return await this.supervise(container, spec, io, { startedAt, work: ws.work, outputsFile });
     } catch (err) {
       if (err instanceof NodeFailure) return fail(err.message);

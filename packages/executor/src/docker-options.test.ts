@@ -38,8 +38,18 @@ describe("containerOptions", () => {
     expect(o.Labels).toMatchObject({ "galley.managed": "true", "galley.run": "run-1", "galley.node": "load_orders", "galley.attempt": "2" });
   });
 
-  it("refuses joining another container's network, bad env names and bad limits", () => {
-    expect(() => containerOptions({ ...spec, networkMode: "container:abc" }, ws, "o.json")).toThrow(/network mode/);
+  it("puts a node on Galley's network or on none, never on the host's or another Docker network", () => {
+    expect(containerOptions({ ...spec, networkMode: "galley" }, ws, "o.json").HostConfig!.NetworkMode).toBe("galley-nodes");
+    expect(containerOptions({ ...spec, networkMode: "galley" }, ws, "o.json", { name: "other-name" }).HostConfig!.NetworkMode).toBe("other-name");
+    expect(containerOptions(spec, ws, "o.json").HostConfig!.NetworkMode).toBe("none");
+    expect(() => containerOptions({ ...spec, networkMode: "host" }, ws, "o.json")).toThrow(/network mode host is not allowed: .*loopback/);
+    for (const mode of ["bridge", "galley-nodes", "container:abc", "default"]) {
+      expect(() => containerOptions({ ...spec, networkMode: mode }, ws, "o.json")).toThrow(/is not allowed \(use galley or none\)/);
+    }
+    expect(() => containerOptions({ ...spec, networkMode: "galley", hostPorts: [0] }, ws, "o.json")).toThrow(/host port/);
+  });
+
+  it("refuses bad env names and bad limits", () => {
     expect(() => containerOptions({ ...spec, env: { "A=B": "x" } }, ws, "o.json")).toThrow(/environment variable name/);
     expect(() => containerOptions({ ...spec, memoryBytes: 1024 }, ws, "o.json")).toThrow(/at least 6 MiB/);
     expect(() => containerOptions({ ...spec, cpu: 0 }, ws, "o.json")).toThrow(/cpu/);

@@ -1,6 +1,7 @@
 import type { ContainerCreateOptions } from "dockerode";
 import { AppError } from "@galley/core";
 import type { NodeSpec } from "./types";
+import { checkNetworkMode, checkPort, NODE_NETWORK_NAME, type NodeNetworkSettings } from "./node-network-rules";
 import type { Workspace } from "./workspace";
 
 export const RUNNER_UID = 10001;
@@ -20,13 +21,11 @@ export const LABEL = {
   workspace: "galley.workspace",
 } as const;
 
-const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** 'none' | 'host' | 'bridge' or a user-defined network; `container:<id>` (joining another node) is refused. */
-export function checkNetworkMode(mode: string): string {
-  if (!NETWORK_NAME.test(mode)) throw new AppError("invalid_input", `network mode ${JSON.stringify(mode)} is not allowed (use none, host, bridge or a network name)`, { field: "networkMode" });
-  return mode;
+/** Docker's NetworkMode for a node: Galley's own bridge, or no network at all. Never the host's. */
+export function dockerNetworkMode(mode: string, net: Pick<NodeNetworkSettings, "name"> = { name: NODE_NETWORK_NAME }): string {
+  return checkNetworkMode(mode) === "galley" ? net.name : "none";
 }
 
 export function checkLimits(spec: NodeSpec): { cpu: number; memoryBytes: number; pidsLimit: number } {
@@ -58,6 +57,8 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** Checks shared by both executors. */
 export function checkSpec(spec: NodeSpec): void {
   checkEnv(spec.env);
+  checkNetworkMode(spec.networkMode);
+  for (const p of spec.hostPorts ?? []) checkPort(p);
   if (!spec.command.length) throw new AppError("invalid_input", "command must not be empty", { field: "command" });
   if (!(Number.isInteger(spec.timeoutMs) && spec.timeoutMs > 0 && spec.timeoutMs <= MAX_TIMEOUT_MS)) {
     throw new AppError("invalid_input", `timeout must be a whole number of milliseconds between 1 and ${MAX_TIMEOUT_MS}, got ${spec.timeoutMs}`, { field: "timeoutMs" });
@@ -82,7 +83,7 @@ export function containerName(spec: Pick<NodeSpec, "runId" | "nodeId" | "attempt
  * hard limits, rotated logs, default seccomp profile (no SecurityOpt overrides it), and no
  * bind of the Docker socket: the only mounts are the node's own two dirs.
  */
-export function containerOptions(spec: NodeSpec, ws: Workspace, outputsFile: string): ContainerCreateOptions {
+export function containerOptions(spec: NodeSpec, ws: Workspace, outputsFile: string, net?: Pick<NodeNetworkSettings, "name">): ContainerCreateOptions {
   checkSpec(spec);
   const limits = checkLimits(spec);
   const env = { ...spec.env, ...galleyEnv({ work: WORK_MOUNT, files: FILES_MOUNT }, outputsFile, spec) };
@@ -121,7 +122,7 @@ export function containerOptions(spec: NodeSpec, ws: Workspace, outputsFile: str
         { Type: "bind", Source: ws.files, Target: FILES_MOUNT, ReadOnly: true },
       ],
       Tmpfs: { "/tmp": TMPFS_OPTIONS },
-      NetworkMode: checkNetworkMode(spec.networkMode),
+      NetworkMode: dockerNetworkMode(spec.networkMode, net),
       AutoRemove: false, // we read State.OOMKilled before removing
     },
   };

@@ -17,8 +17,13 @@ export interface NodeSpec {
   /** Max processes and threads in the container. Default 256. */
   pidsLimit?: number;
   timeoutMs: number;
-  /** 'none' | 'host' | 'bridge' (or a named user network). */
+  /**
+   * 'galley' (Galley's isolated bridge: the host only on `hostPorts`) or 'none'. 'host' and
+   * any other Docker network are refused (the node fails with a message saying why).
+   */
   networkMode: string;
+  /** Ports of this machine the node may reach at the network's gateway (its warehouse). */
+  hostPorts?: number[];
   /** Relative to the work dir; default outputs.json. */
   outputsFile?: string;
   /** Values to redact from every log line, the outputs and error messages. */

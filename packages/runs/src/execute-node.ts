@@ -30,7 +30,7 @@ export interface ExecuteNodeDeps {
   /** Secrets of the environment, audited as read for this run and node. */
   resolveSecrets(q: { environmentId: string; runId: string; nodeId: string }): Promise<Record<string, string>>;
   /** Connection variables (PGHOST…) a container node gets to reach its Kitchen's warehouse. */
-  warehouseEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string }>;
+  warehouseEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string; hostPorts?: number[] }>;
   /** The node's warehouse session (the Kitchen's role) for its data tests. */
   withTestSession?: WithTestSession;
   dispatchNow?: () => void;
@@ -198,6 +198,7 @@ async function runContainerNode(
     memoryBytes: node.memory_bytes,
     timeoutMs,
     networkMode: wh.networkMode,
+    hostPorts: wh.hostPorts,
     outputsFile: node.outputs,
     secrets: secretValues,
   };
