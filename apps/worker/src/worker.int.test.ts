@@ -36,7 +36,7 @@ describe("worker with the Docker executor", () => {
     // padma_feature's own pipeline wrote its own tables: dev's views were not touched, and dev's
     // customers view in padma_feature still reads dev's data.
     expect(await tablesIn("padma_feature", `${g.whPrefix}_dev`)).not.toContain("customers");
-  });
+  }, 150_000); // three runs, six containers (each with a network endpoint) and the worker's boot on a busy machine
 
   it("never shows a vault secret: plain, split, base64 or in the compiled pipeline", async () => {
     await commit(g, "padma_feature", {
