@@ -34,6 +34,7 @@ export const FIXTURES: Record<string, { body?: unknown; query?: string }> = {
   "POST api/kitchens/[k]/merge/preview/route.ts": { body: { direction: "down" } },
   "POST api/kitchens/[k]/merge/route.ts": { body: { direction: "down" } },
   "POST api/kitchens/[k]/pipelines/[p]/runs/route.ts": { body: {} },
+  "POST api/kitchens/[k]/pipelines/[p]/tests/route.ts": { body: { node: "transform", test: { name: "t", metric: "duration", level: "log" } } },
   "POST api/kitchens/[k]/revert/route.ts": { body: {} },
   "PATCH api/kitchens/[k]/route.ts": { body: { description: "x" } },
   "DELETE api/kitchens/[k]/route.ts": { body: { confirm: "padma_feature" } },

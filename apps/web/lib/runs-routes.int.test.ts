@@ -13,6 +13,7 @@ let api: {
   logs: typeof import("../app/api/runs/[id]/nodes/[node]/logs/route").GET;
   cancel: typeof import("../app/api/runs/[id]/cancel/route").POST;
   resume: typeof import("../app/api/runs/[id]/resume/route").POST;
+  addTest: typeof import("../app/api/kitchens/[k]/pipelines/[p]/tests/route").POST;
 };
 
 beforeAll(async () => {
@@ -26,6 +27,7 @@ beforeAll(async () => {
     logs: (await import("../app/api/runs/[id]/nodes/[node]/logs/route")).GET,
     cancel: (await import("../app/api/runs/[id]/cancel/route")).POST,
     resume: (await import("../app/api/runs/[id]/resume/route")).POST,
+    addTest: (await import("../app/api/kitchens/[k]/pipelines/[p]/tests/route")).POST,
   };
 });
 afterAll(() => g?.cleanup());
@@ -283,5 +285,37 @@ describe("reading, cancelling and resuming runs", () => {
     expect(Object.fromEntries(resumed.nodes.map((n) => [n.nodeId, n.status]))).toEqual({ extract: "reused", load: "queued", report: "pending" });
     // A queued run cannot be resumed.
     expect((await api.resume(req("/x", { method: "POST", headers }), params({ id: run.id }))).status).toBe(409);
+  });
+});
+
+describe("Add test", () => {
+  const add = async (body: unknown, who = "padma@galley.local") =>
+    api.addTest(postJson("/api/kitchens/padma_feature/pipelines/demo/tests", body, await as(who)), params({ k: "padma_feature", p: "demo" }));
+
+  it("writes the test into pipeline.yaml as a commit, and the pipeline parses with it", async () => {
+    const before = await g.repo.headOf("padma_feature");
+    const res = await add({ node: "report", test: { name: "has_rows", metric: { row_count: "report_t" }, check: "> 0", level: "fail" } });
+    expect(res.status).toBe(200);
+    const { commit, validation } = await res.json();
+    expect(validation).toEqual([]);
+    expect(commit).toBe(await g.repo.headOf("padma_feature"));
+    expect(commit).not.toBe(before);
+    const file = await g.repo.readFile("padma_feature", "pipelines/demo/pipeline.yaml");
+    expect(file.content).toContain("    tests:\n      - name: has_rows\n        metric: { row_count: report_t }\n        check: \"> 0\"\n        level: fail\n");
+    const detail = await (await api.pipeline(req("/x", { headers: await as("padma@galley.local") }), params({ k: "padma_feature", p: "demo" }))).json();
+    expect(detail.errors).toEqual([]);
+    expect(detail.pipeline.nodes.find((n: { id: string }) => n.id === "report").tests).toEqual([{ name: "has_rows", metric: { row_count: { table: "report_t" } }, check: "> 0", level: "fail" }]);
+  });
+
+  it("refuses a bad test naming the field, a duplicate, and people who may not write; nothing is committed", async () => {
+    const head = await g.repo.headOf("padma_feature");
+    const bad = await add({ node: "report", test: { name: "x", metric: { row_count: "t" }, check: "between 1", level: "fail" } });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error).toMatchObject({ field: "test.check", message: expect.stringContaining('check "between 1": expected "and"') });
+    const dup = await add({ node: "report", test: { name: "has_rows", metric: "duration", level: "log" } });
+    expect(dup.status).toBe(409);
+    expect((await add({ node: "nope", test: { name: "y", metric: "duration", level: "log" } })).status).toBe(404);
+    expect((await add({ node: "report", test: { name: "y", metric: "duration", level: "log" } }, "maya@galley.local")).status).toBe(403);
+    expect(await g.repo.headOf("padma_feature")).toBe(head);
   });
 });

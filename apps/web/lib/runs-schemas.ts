@@ -47,3 +47,12 @@ export const ZLogsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(5000),
 });
+
+/** The "Add test" form's input; the test itself is checked by the pipeline format's own schema. */
+export const ZAddTestInput = z.object({
+  node: z.string().min(1).max(63),
+  test: z.record(z.string(), z.unknown()),
+  /** The branch head the form was shown at: a commit in between is a conflict, not an overwrite. */
+  expectedHead: z.string().regex(/^[0-9a-f]{40}$/).optional(),
+});
+export type TAddTestInput = z.infer<typeof ZAddTestInput>;

@@ -69,7 +69,7 @@ describe("data tests in runs", () => {
     expect((unique.examples as { id: number; duplicates: number }[])[0]).toMatchObject({ duplicates: 2 });
     expect(rows.find((t) => t.testName === "amount_present")!.examples).toEqual([{ id: 10, amount: null }, { id: 20, amount: null }, { id: 30, amount: null }]);
     expect(await logsOf(g.db, runId)).toContain("[galley] test id_unique (fail): failed [== 0] - 24 failing row(s)");
-  });
+  }, 180_000); // the worker's first run warms up its pools on a busy machine
 
   it("a tripped warn test is recorded and the run goes on: succeeded with warnings", async () => {
     await commit(g, K, {

@@ -53,3 +53,4 @@ export { judge, needsHistory, historyDepth, type Judgement } from "./data-tests/
 export { metricQuery, quoteTable, MAX_EXAMPLES } from "./data-tests/metric-sql";
 export { evaluateTests, testConsequences, type TestOutcome, type TestQuery, type Verdict, type EvaluateInput } from "./data-tests/evaluate";
 export { ZTest, ZMetric, TEST_KINDS, ROW_TESTS, METRICS, testKind, isRowTest, type TestKind } from "./data-tests/spec";
+export { addTestToPipelineYaml } from "./data-tests/add-test";

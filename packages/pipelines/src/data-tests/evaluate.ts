@@ -4,7 +4,7 @@
 import { isAppError } from "@galley/core";
 import { CheckSyntaxError, parseCheck } from "./check";
 import { judgeParsed, type Judgement } from "./judge";
-import { metricQuery, outputValue, scalarOf, trimExamples } from "./metric-sql";
+import { metricQuery, outputValue, scalarOf, trimExamples, type MetricQuery } from "./metric-sql";
 import { isRowTest, testKind, type TestKind } from "./spec";
 import type { NodeTest } from "../types";
 
@@ -26,8 +26,15 @@ export interface TestOutcome {
   examples: Record<string, unknown>[] | null;
 }
 
-/** One read-only query in the node's warehouse session (the Kitchen's role). */
-export type TestQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+type Rows = Record<string, unknown>[];
+
+/**
+ * One read-only query in the node's warehouse session (the Kitchen's role). `batch`, when the
+ * session has it, sends many in one round trip: a failed one is an Error in its place.
+ */
+export type TestQuery = ((sql: string, params: unknown[]) => Promise<Rows>) & {
+  batch?: (queries: { sql: string; params: unknown[] }[]) => Promise<(Rows | Error)[]>;
+};
 
 export interface EvaluateInput {
   /** The node's tests, templates rendered (with the node's own outputs). */
@@ -48,24 +55,43 @@ interface Measured {
 }
 
 export async function evaluateTests(query: TestQuery, input: EvaluateInput): Promise<TestOutcome[]> {
-  const measured: Measured[] = [];
-  // One at a time: they share the node's single session, and a query must not starve the others.
-  for (const test of input.tests) measured.push(await measure(query, test, input));
+  const plans = input.tests.map((test) => plan(test, input));
+  const sqlPlans = plans.filter((p): p is Extract<Plan, { q: unknown }> => "q" in p);
+  // Round trips dominate 100 small queries: one batch when the session can, else one at a time.
+  const answers = new Map<Plan, Rows | Error>();
+  if (query.batch && sqlPlans.length > 1) {
+    const rows = await query.batch(sqlPlans.map((p) => p.q));
+    sqlPlans.forEach((p, i) => answers.set(p, rows[i]));
+  } else {
+    for (const p of sqlPlans) answers.set(p, await query(p.q.sql, p.q.params).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+  }
+  const measured = plans.map((p) => ("q" in p ? fromRows(p, answers.get(p)!) : p.m));
   const values: Record<string, number> = {};
   for (const m of measured) if (m.value !== undefined) values[m.test.name] = m.value;
   return measured.map((m) => decide(m, values, input.history[m.test.name] ?? []));
 }
 
-async function measure(query: TestQuery, test: NodeTest, input: EvaluateInput): Promise<Measured> {
+type Plan = { m: Measured } | { test: NodeTest; kind: TestKind; q: MetricQuery };
+
+/** What a test needs: a value known already (outputs, duration, an error), or a query. */
+function plan(test: NodeTest, input: EvaluateInput): Plan {
   const kind = testKind(test.metric);
-  if (!kind) return { test, kind: "sql", error: "the test has no metric" };
+  if (!kind) return { m: { test, kind: "sql", error: "the test has no metric" } };
   const args = test.metric[kind];
   try {
-    if (kind === "output") return { test, kind, value: outputValue(input.outputs, String(args)) };
-    if (kind === "duration") return { test, kind, value: input.durationMs / 1000 };
-    const q = metricQuery(kind, kind === "sql" ? { sql: args } : (args as Record<string, unknown>))!;
-    const rows = await query(q.sql, q.params);
-    if (q.shape === "scalar") return { test, kind, value: scalarOf(rows, kind) };
+    if (kind === "output") return { m: { test, kind, value: outputValue(input.outputs, String(args)) } };
+    if (kind === "duration") return { m: { test, kind, value: input.durationMs / 1000 } };
+    return { test, kind, q: metricQuery(kind, kind === "sql" ? { sql: args } : (args as Record<string, unknown>))! };
+  } catch (e) {
+    return { m: { test, kind, error: (e as Error).message } };
+  }
+}
+
+function fromRows(p: Extract<Plan, { q: unknown }>, rows: Rows | Error): Measured {
+  const { test, kind } = p;
+  try {
+    if (rows instanceof Error) throw rows;
+    if (p.q.shape === "scalar") return { test, kind, value: scalarOf(rows, kind) };
     const n = Number(rows[0]?.n ?? 0);
     return { test, kind, value: n, failingRows: n, examples: trimExamples(rows[0]?.examples) };
   } catch (e) {
