@@ -94,7 +94,8 @@ export async function createRun(deps: CreateRunDeps, input: CreateRunInput): Pro
     }
     await tx.kitchen.update({ where: { id: input.kitchenId }, data: { lastActivityAt: now } });
     return run.id;
-  }).catch((e) => {
+    // A pipeline of thousands of nodes writes thousands of rows here; on a loaded host 15 s was not enough.
+  }, { timeoutMs: 60_000 }).catch((e) => {
     // Two requests with one idempotency key raced: return the winner.
     if ((e as { code?: string }).code === "P2002" && input.idempotencyKey) {
       return deps.db.run.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } }).then((r) => r.id);
