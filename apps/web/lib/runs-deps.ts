@@ -7,6 +7,7 @@ import { AnalyticsRepo } from "@galley/git";
 import type { PipelineSource, StartRunDeps } from "@galley/runs";
 import { listSecrets } from "@galley/vault";
 import { config } from "./config";
+import { maskVaultNames } from "./vault-name-mask";
 import { db } from "./deps";
 
 const repos = new Map<string, Promise<AnalyticsRepo>>();
@@ -92,4 +93,9 @@ export async function getRunForUserOrThrow(database: Db, runId: string, user: Au
   if (!run) throw new AppError("not_found", `run ${runId} does not exist`);
   const kitchen = await getKitchenForUserOrThrow(database, { id: run.kitchenId }, user, need);
   return { run, kitchen };
+}
+
+/** `value` as is for those the policy lets see the environment's secret names; masked for the rest (managers). */
+export function maskUnlessAllowed<T>(user: AuthUser, kitchen: RunKitchen, value: T): T {
+  return decide(user, "read_secret_names", { type: "environment", kind: kitchen.environment.kind }) === null ? value : maskVaultNames(value);
 }

@@ -80,7 +80,17 @@ describe("pipelines of a Kitchen", () => {
     expect((await chris.json()).error.message).toMatch(/not on the staff of Kitchen padma_feature/);
     expect((await api.pipelines(req("/x", { headers: await as("admin@galley.local") }), params({ k: "padma_feature" }))).status).toBe(200);
     // Managers (viewer role) read pipelines and runs of every non-private Kitchen (issue 8).
-    expect((await api.pipelines(req("/x", { headers: await as("maya@galley.local") }), params({ k: "padma_feature" }))).status).toBe(200);
+    const maya = await api.pipelines(req("/x", { headers: await as("maya@galley.local") }), params({ k: "padma_feature" }));
+    expect(maya.status).toBe(200);
+    // ...but never the names of vault secrets (needs_secret names API_TOKEN in its code and its error).
+    const mayaText = await maya.text();
+    expect(mayaText).toContain("needs_secret");
+    expect(mayaText).not.toContain("API_TOKEN");
+    const padmaText = await (await api.pipelines(req("/x", { headers }), params({ k: "padma_feature" }))).text();
+    expect(padmaText).toContain("API_TOKEN");
+    const detail = await (await api.pipeline(req("/x", { headers: await as("maya@galley.local") }), params({ k: "padma_feature", p: "needs_secret" }))).text();
+    expect(detail).toContain("vault.•••");
+    expect(detail).not.toContain("API_TOKEN");
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "../../../../../lib/deps";
 import { listPipelines } from "../../../../../lib/read-models/pipelines";
 import { route } from "../../../../../lib/route";
-import { getKitchenForUserOrThrow } from "../../../../../lib/runs-deps";
+import { getKitchenForUserOrThrow, maskUnlessAllowed } from "../../../../../lib/runs-deps";
 import { ZKitchenParams } from "../../../../../lib/runs-schemas";
 import { ZPipelineError } from "../../../../../lib/runs-outputs";
 
@@ -20,5 +20,5 @@ const ZOutput = z.object({
 
 export const GET = route({ auth: "user", params: ZKitchenParams, output: ZOutput }, async ({ user, params }) => {
   const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read_runs");
-  return listPipelines(db(), kitchen);
+  return maskUnlessAllowed(user, kitchen, await listPipelines(db(), kitchen));
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "../../../../../../lib/deps";
 import { getPipelineDetail } from "../../../../../../lib/read-models/pipelines";
 import { route } from "../../../../../../lib/route";
-import { getKitchenForUserOrThrow } from "../../../../../../lib/runs-deps";
+import { getKitchenForUserOrThrow, maskUnlessAllowed } from "../../../../../../lib/runs-deps";
 import { ZPipelineParams } from "../../../../../../lib/runs-schemas";
 import { ZLayout, ZParameters, ZPipelineError } from "../../../../../../lib/runs-outputs";
 
@@ -17,5 +17,5 @@ const ZOutput = z.object({
 
 export const GET = route({ auth: "user", params: ZPipelineParams, output: ZOutput }, async ({ user, params }) => {
   const kitchen = await getKitchenForUserOrThrow(db(), { name: params.k }, user, "read_runs");
-  return getPipelineDetail(db(), kitchen, params.p);
+  return maskUnlessAllowed(user, kitchen, await getPipelineDetail(db(), kitchen, params.p));
 });
