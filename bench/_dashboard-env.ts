@@ -68,19 +68,19 @@ async function build(url: string): Promise<void> {
     console.error(`[bench] ${what}: ${r.rowCount ?? ""} rows in ${Math.round(performance.now() - t0)} ms`);
   };
   try {
-    await step("users", `INSERT INTO users (email, name, role, password_hash) VALUES ('maya@bench.local', 'Maya', 'viewer', 'x'), ('eric@bench.local', 'Eric', 'production', 'x')`);
-    await step("environments", `INSERT INTO environments (name, kind, warehouse_host, warehouse_db, warehouse_user) VALUES
-      ('production', 'production', '127.0.0.1', 'x', 'x'), ('development', 'development', '127.0.0.1', 'y', 'y')`);
+    await step("users", `INSERT INTO users (id, email, name, role, password_hash) VALUES (gen_random_uuid(), 'maya@bench.local', 'Maya', 'viewer', 'x'), (gen_random_uuid(), 'eric@bench.local', 'Eric', 'production', 'x')`);
+    await step("environments", `INSERT INTO environments (id, name, kind, warehouse_host, warehouse_db, warehouse_user) VALUES
+      (gen_random_uuid(), 'production', 'production', '127.0.0.1', 'x', 'x'), (gen_random_uuid(), 'development', 'development', '127.0.0.1', 'y', 'y')`);
     // production, dev, then team Kitchens; every fifth team Kitchen is private (hidden from managers).
-    await step("kitchens", `INSERT INTO kitchens (name, branch, schema_name, environment_id, is_private)
-      SELECT n, n, n, e.id, g > 2 AND g % 5 = 0
+    await step("kitchens", `INSERT INTO kitchens (id, name, branch, schema_name, environment_id, is_private)
+      SELECT gen_random_uuid(), n, n, n, e.id, g > 2 AND g % 5 = 0
       FROM generate_series(1, ${KITCHENS}) g
       CROSS JOIN LATERAL (SELECT CASE g WHEN 1 THEN 'production' WHEN 2 THEN 'dev' ELSE 'team_' || lpad(g::text, 2, '0') END AS n) x
       JOIN environments e ON e.name = CASE WHEN g = 1 THEN 'production' ELSE 'development' END`);
     await step("staff", `INSERT INTO kitchen_staff (kitchen_id, user_id, is_owner) SELECT k.id, u.id, true FROM kitchens k, users u WHERE u.email = 'eric@bench.local'`);
     // One run every 86 minutes per pipeline (~60 days); 6% fail, 2% are cancelled, 5% warn.
-    await step("runs", `INSERT INTO runs (kitchen_id, pipeline, commit, status, trigger, warnings, created_at, started_at, finished_at)
-      SELECT k.id, p.name, 'c0ffee0000000000000000000000000000000000',
+    await step("runs", `INSERT INTO runs (id, kitchen_id, pipeline, commit, status, trigger, warnings, created_at, started_at, finished_at)
+      SELECT gen_random_uuid(), k.id, p.name, 'c0ffee0000000000000000000000000000000000',
         CASE WHEN h < 0.06 THEN 'failed' WHEN h < 0.08 THEN 'cancelled' ELSE 'succeeded' END, 'schedule',
         CASE WHEN h > 0.95 THEN 1 ELSE 0 END,
         now() - i * interval '86 minutes', now() - i * interval '86 minutes' + interval '2 seconds',
@@ -89,8 +89,8 @@ async function build(url: string): Promise<void> {
       CROSS JOIN unnest(ARRAY[${PIPELINES.map((p) => `'${p}'`).join(", ")}]) p(name)
       CROSS JOIN generate_series(1, ${RUNS_PER_PIPELINE}) i
       CROSS JOIN LATERAL (SELECT ((hashtext(k.name || p.name || i) & 65535) / 65536.0) AS h) x`);
-    await step("node runs", `INSERT INTO node_runs (run_id, node_id, type, status, remaining_deps, attempt, started_at, finished_at)
-      SELECT r.id, n.node, 'sql', CASE WHEN r.status = 'succeeded' OR n.node = 'transform' THEN 'succeeded' ELSE r.status END, 0, 1, r.started_at, r.finished_at
+    await step("node runs", `INSERT INTO node_runs (id, run_id, node_id, type, status, remaining_deps, attempt, started_at, finished_at)
+      SELECT gen_random_uuid(), r.id, n.node, 'sql', CASE WHEN r.status = 'succeeded' OR n.node = 'transform' THEN 'succeeded' ELSE r.status END, 0, 1, r.started_at, r.finished_at
       FROM runs r CROSS JOIN (VALUES ('transform'), ('summary')) n(node)`);
     // Each test's value wanders around 1,000 with noise; limits are mean ± 3σ; a point beyond
     // them warns. Per Kitchen/pipeline/node/test that is one point per run: 1,000 points.
