@@ -26,8 +26,10 @@ async function main(): Promise<void> {
     console.error(`[bench] dashboard: ${body.pipelines.length} pipelines, ${body.totals.runs7d} runs in 7 days, ${JSON.stringify(body).length} bytes`);
     await load(server.base, token, 20, ["/api/dashboard"]).then((r) => check(r, "warm-up"));
     const r20 = await load(server.base, token, 20, ["/api/dashboard"]);
+    console.error(`[bench] 20 connections: p50 ${r20.latency.p50} ms, p99 ${r20.latency.p99} ms, ${Math.round(r20.requests.average)} req/s`);
     check(r20, "20 connections");
     const r200 = await load(server.base, token, 200, ["/api/dashboard"]);
+    console.error(`[bench] 200 connections: p50 ${r200.latency.p50} ms, p99 ${r200.latency.p99} ms, ${Math.round(r200.requests.average)} req/s, ${r200.timeouts} timeouts`);
     check(r200, "200 connections");
     const filters = ["", ...Array.from({ length: 25 }, (_, i) => `?kitchen=${i === 0 ? "production" : i === 1 ? "dev" : `team_${String(i + 1).padStart(2, "0")}`}`)];
     const mixed = await load(server.base, token, 20, filters.map((f) => `/api/dashboard${f}`));
