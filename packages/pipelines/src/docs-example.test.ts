@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEMO_FILES, DEMO_LOAD_PSQL, DEMO_ORDERS_CSV, DEMO_SUMMARY_MJS, DEMO_TRANSFORM_SQL, DEMO_YAML } from "./fixtures/demo-pipeline";
 import { loadPipelines } from "./load-pipelines";
+import { parsePipeline } from "./parse-pipeline";
 
 // Keeps docs/pipelines.md honest: its example is the tested fixture, and its sample error is real.
 const doc = readFileSync(fileURLToPath(new URL("../../../docs/pipelines.md", import.meta.url)), "utf8");
@@ -22,5 +23,14 @@ describe("docs/pipelines.md", () => {
     const [e] = loadPipelines(broken).errors;
     const line = `${e.file}:${e.line}:${e.column} ${e.field}: ${e.message.split(";")[0]}; known variables: ...`;
     expect(doc).toContain(line);
+  });
+
+  it("shows test examples that validate", () => {
+    const examples = blocks.filter((b) => b.lang === "yaml" && b.text.startsWith("tests:"));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const ex of examples) {
+      const content = `name: demo\nparameters:\n  min_amount: { default: 0 }\nnodes:\n  - id: summary\n    type: container\n    image: x\n    outputs: o.json\n${ex.text.replace(/^/gm, "    ")}`;
+      expect(parsePipeline({ path: "pipelines/demo/pipeline.yaml", content }).errors, ex.text).toEqual([]);
+    }
   });
 });

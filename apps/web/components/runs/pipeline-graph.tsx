@@ -1,6 +1,7 @@
 "use client";
 // A pipeline's graph coloured by its last run; clicking a node shows its definition.
 import { useState } from "react";
+import { AddTestForm } from "./add-test-form";
 import { DagView } from "./dag-view";
 import { StatusBadge } from "./status-badge";
 import type { LayoutWire } from "./types";
@@ -17,7 +18,8 @@ export interface GraphNode {
 
 const HIDDEN = new Set(["id", "type", "description", "depends_on", "timeout_ms", "retries", "memory_bytes"]);
 
-export function PipelineGraph({ layout, nodes, statuses, lastRunId }: { layout: LayoutWire; nodes: GraphNode[]; statuses: Record<string, string>; lastRunId: string | null }) {
+/** `addTest`: where "Add test" commits (the Kitchen, pipeline and the branch head shown). */
+export function PipelineGraph({ layout, nodes, statuses, lastRunId, addTest }: { layout: LayoutWire; nodes: GraphNode[]; statuses: Record<string, string>; lastRunId: string | null; addTest?: { kitchen: string; pipeline: string; head: string } }) {
   const [selected, setSelected] = useState<string | null>(null);
   const types = Object.fromEntries(nodes.map((n) => [n.id, n.type]));
   const node = nodes.find((n) => n.id === selected);
@@ -38,6 +40,7 @@ export function PipelineGraph({ layout, nodes, statuses, lastRunId }: { layout: 
           <pre className="mt-2 max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs text-slate-800">
             {JSON.stringify(Object.fromEntries(Object.entries(node).filter(([k, v]) => !HIDDEN.has(k) && !(Array.isArray(v) && v.length === 0) && !(v && typeof v === "object" && Object.keys(v).length === 0))), null, 2)}
           </pre>
+          {addTest && <AddTestForm key={node.id} kitchen={addTest.kitchen} pipeline={addTest.pipeline} node={node.id} head={addTest.head} />}
         </div>
       )}
     </div>

@@ -85,7 +85,7 @@ export default async function PipelinePage({ params }: Props) {
                   <h2 className="text-sm font-semibold text-slate-900">Graph</h2>
                   <span className="text-xs text-slate-500">{runs[0] ? <>coloured by the <Link href={`/runs/${runs[0].id}`} className="underline">last run</Link></> : "not run in this Kitchen yet"} · click a node for its definition</span>
                 </div>
-                <PipelineGraph layout={detail.layout} nodes={p.nodes as unknown as GraphNode[]} statuses={statuses} lastRunId={runs[0]?.id ?? null} />
+                <PipelineGraph layout={detail.layout} nodes={p.nodes as unknown as GraphNode[]} statuses={statuses} lastRunId={runs[0]?.id ?? null} addTest={{ kitchen: kitchen.name, pipeline, head: detail.head }} />
               </section>
             )}
             {parameters.length > 0 && (
