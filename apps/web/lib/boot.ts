@@ -1,5 +1,6 @@
 import { assertNoEviction, connectRedis } from "@galley/queue";
 import { config } from "./config";
+import { startWebJanitor } from "./janitor";
 import { logger } from "./deps";
 
 /**
@@ -30,5 +31,6 @@ export async function boot(): Promise<void> {
     }
     logger().warn("Redis unreachable at boot; continuing (see /api/health)", { reason: message });
   }
+  startWebJanitor();
   logger().info("web ready to serve", { baseUrl: c.GALLEY_BASE_URL, executor: c.GALLEY_EXECUTOR });
 }

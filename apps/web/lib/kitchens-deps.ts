@@ -2,7 +2,7 @@
 // environment (credentials from its vault) and the schema operations, built once per process.
 import { AppError } from "@galley/core";
 import { AnalyticsRepo } from "@galley/git";
-import { EnvironmentWarehouses, warehouseSchemas, type KitchensDeps } from "@galley/kitchens";
+import { crashAt, EnvironmentWarehouses, warehouseSchemas, type KitchensDeps } from "@galley/kitchens";
 import { config } from "./config";
 import { db, logger } from "./deps";
 import { vaultDeps } from "./vault-deps";
@@ -34,7 +34,8 @@ function warehouses(): EnvironmentWarehouses {
 }
 
 export async function kitchensDeps(): Promise<KitchensDeps> {
-  return { db: db(), git: await repository(), warehouses: warehouses(), schemas: warehouseSchemas, logger: logger() };
+  // checkpoint: the faults suite's GALLEY_CRASH_AT hook (unset in production: no hook at all).
+  return { db: db(), git: await repository(), warehouses: warehouses(), schemas: warehouseSchemas, logger: logger(), checkpoint: crashAt(config().GALLEY_CRASH_AT) };
 }
 
 /** Only the metadata database: for use cases that touch neither git nor a warehouse. */

@@ -2,12 +2,13 @@
 // delivers alerts, ticks schedules, and writes a heartbeat that /api/health reports.
 import os from "node:os";
 import { createLogger, loadConfig } from "@galley/core";
-import { getDb } from "@galley/db";
+import { getDb, tryLeadership } from "@galley/db";
 import { createExecutor, nodeNetworkSettings } from "@galley/executor";
 import { AnalyticsRepo } from "@galley/git";
 import { assertNoEviction, connectRedis, createQueues, createWorker, startOutboxDispatcher } from "@galley/queue";
 import { executeNode, reconcileRuns } from "@galley/runs";
 import { loadKeyring, resolveSecrets } from "@galley/vault";
+import { EnvironmentWarehouses, JANITOR_LOCK, startJanitor, viewJournal, warehouseSchemas } from "@galley/kitchens";
 import { runSql, withTestSession } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
 import { NodeWarehouses } from "./node-warehouses";
@@ -46,8 +47,11 @@ async function main() {
             // The user's SQL runs logged in as the Kitchen's role; Galley's user only does copy on
             // first write and rebinding other schemas' views around it.
             const as = await warehouses.asKitchen(q.environmentId, q.schema, q.secrets);
-            const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as }).finally(() => as.close().catch(() => {}));
+            // Children's view definitions are saved in Galley's database before they are moved aside.
+            const journal = viewJournal(db, q.environmentId);
+            const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as, journal }).finally(() => as.close().catch(() => {}));
             if (r.materialised.length) q.onLog(`copy on first write: ${r.materialised.join(", ")} became tables of this Kitchen`);
+            if (r.views.lost.length) q.onLog(`views of other Kitchens left absent (their table is gone): ${r.views.lost.map((l) => `${l.view} (${l.reason})`).join("; ")}`);
             return { statements: r.statements, ms: Math.round(r.ms) };
           },
           warehouseEnv: (envId, schema, secrets) => warehouses.connectionEnv(envId, schema, secrets),
@@ -87,6 +91,12 @@ async function main() {
       .catch((e) => logger.warn("maintenance failed", { err: e }));
   const maintenance = setInterval(maintain, config.GALLEY_MAINTENANCE_MINUTES * 60_000);
   void maintain();
+  // Finishes or undoes Kitchen operations and view moves whose process died (one leader at a time).
+  const janitorWarehouses = new EnvironmentWarehouses(db, { keyring: () => keyring, applicationName: "galley-janitor" });
+  const janitor = startJanitor(
+    { db, git: repo, warehouses: janitorWarehouses, schemas: warehouseSchemas, logger },
+    { leader: () => tryLeadership(config.DATABASE_URL, JANITOR_LOCK) },
+  );
   const beat = async () => {
     await db.workerHeartbeat.upsert({ where: { workerId }, update: { beatAt: new Date() }, create: { workerId, hostname: os.hostname(), pid: process.pid } }).catch(() => {});
   };
@@ -99,10 +109,12 @@ async function main() {
     clearInterval(reconcile);
     clearInterval(maintenance);
     clearInterval(heartbeat);
+    janitor.stop();
     stop.abort();
     await nodeWorker.close();
     await alertsAndSchedules.close();
     await warehouses.closeAll();
+    await janitorWarehouses.closeAll();
     await queues.close();
     await db.workerHeartbeat.delete({ where: { workerId } }).catch(() => {});
     redis.disconnect();

@@ -23,6 +23,8 @@ const ZConfig = z.object({
   ALERT_EMAIL_FROM: z.string().default("Galley <galley@localhost>"),
   /** One attempt at delivering an alert gives up after this long (ms). */
   ALERT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Test hook of the faults suite: the process kills itself (SIGKILL) at this named step of a durable operation, e.g. `kitchen.create:schema`. */
+  GALLEY_CRASH_AT: z.string().regex(/^[a-z.]+:[a-z]+(:done)?$/).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   NODE_ENV: z.string().default("development"),
   /** Retention (days) of node log lines, sign-in attempts and stale worker heartbeats; the worker prunes hourly. */

@@ -6,3 +6,4 @@ export { listen } from "./listen";
 export type { ListenHandlers } from "./listen";
 export { pruneOlderThan, RETENTION_TABLES } from "./retention";
 export type { RetentionTable } from "./retention";
+export { tryLeadership } from "./leader";

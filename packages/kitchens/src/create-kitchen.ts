@@ -4,8 +4,9 @@ import { withTransaction, type Tx } from "@galley/db";
 import { parseDataPolicy, type KitchenTableReport, type TDataPolicy } from "@galley/warehouse";
 import { getKitchenForActorOrThrow, type KitchenRecord } from "./access";
 import type { EnvironmentWarehouse, KitchenActor, KitchensDeps } from "./deps";
-import { appendAudit, findEnvironmentByName, findUsersByEmails, isNameTaken, kitchenTarget, lockLiveKitchen } from "./kitchen-repository";
+import { appendAudit, findEnvironmentByName, findUsersByEmails, isNameReserved, isNameTaken, kitchenTarget, lockLiveKitchen } from "./kitchen-repository";
 import { ZCreateKitchenInput, type TCreateKitchenInput } from "./schemas";
+import { Operation } from "./operations";
 import { StepRunner, type StepTiming } from "./steps";
 
 export interface CreateKitchenReport {
@@ -38,9 +39,12 @@ interface Plan {
  * environment's warehouse filled from the parent's by the data policy → rows (Kitchen, staff,
  * inherited variables, audit) in one transaction. A failing step undoes the earlier ones and the
  * error names it in `details.step`; the warehouses are checked before anything is created.
+ * Each step is recorded in `operations` before it runs (with what undoing it needs), and the
+ * last one commits with the operation's "done": if this process dies half-way, the janitor
+ * undoes what was made and the name is free again.
  */
 export async function createKitchen(
-  deps: Pick<KitchensDeps, "db" | "git" | "warehouses" | "schemas" | "logger">,
+  deps: Pick<KitchensDeps, "db" | "git" | "warehouses" | "schemas" | "logger" | "checkpoint" | "operationLeaseMs">,
   rawInput: TCreateKitchenInput,
   actor: KitchenActor,
   opts: { requestId?: string } = {},
@@ -49,9 +53,46 @@ export async function createKitchen(
   const { name, parent, env, policy } = plan;
   const steps = new StepRunner(`creating Kitchen ${name}`, deps.logger, "Nothing was created.");
 
-  const { target, source } = await steps.run("check", () => openWarehouses(deps, parent, env));
-  const head = await steps.run("branch", () => deps.git.createBranch(name, parent.branch));
+  const { target, source, parentHead, op } = await steps.run("check", async () => {
+    const w = await openWarehouses(deps, parent, env);
+    const parentHead = await deps.git.headOf(parent.branch);
+    // The name's reservation: a second creation (or a deletion) of it is refused from here on.
+    const op = await Operation.begin(deps, {
+      kind: "kitchen.create", subject: name, step: "branch", environmentId: env.id, actorId: actor.id,
+      payload: { parent: parent.name, parentHead, schema: name, environmentId: env.id },
+    });
+    return { ...w, parentHead, op };
+  });
+  try {
+    const row = await createSteps(deps, plan, actor, { steps, op, target, source, parentHead, requestId: opts.requestId });
+    deps.logger?.info("kitchen created", { kitchen: name, parent: parent.name, steps: steps.timings });
+    return {
+      kitchen: { id: row.id, name, parent: parent.name, environment: env.name, branch: name, schema: name },
+      report: { steps: steps.timings, tables: row.tables },
+    };
+  } catch (e) {
+    // StepRunner undid what it could; the operation says whether anything is left for the janitor.
+    const undone = ((e as AppError).details as { undone?: { ok: boolean }[] } | undefined)?.undone ?? [];
+    const message = (e as Error).message;
+    if (undone.every((u) => u.ok)) await op.finish("undone", { error: message }).catch((fe) => deps.logger?.error("operation not closed", { operation: op.id, err: fe }));
+    else await op.abandon(message).catch((fe) => deps.logger?.error("operation not handed to the janitor", { operation: op.id, err: fe }));
+    throw e;
+  } finally {
+    op.stop();
+  }
+}
+
+async function createSteps(
+  deps: Pick<KitchensDeps, "db" | "git" | "schemas">,
+  plan: Plan,
+  actor: KitchenActor,
+  ctx: { steps: StepRunner; op: Operation; target: EnvironmentWarehouse; source?: EnvironmentWarehouse; parentHead: string; requestId?: string },
+): Promise<{ id: string; tables: KitchenTableReport[] }> {
+  const { name, parent, policy } = plan;
+  const { steps, op, target, source } = ctx;
+  const head = await steps.run("branch", () => deps.git.createBranch(name, parent.branch, { fromSha: ctx.parentHead }));
   steps.onUndo("branch", () => deps.git.deleteBranch(name, { expectedHead: head }));
+  op.stepDone();
 
   const filled = await steps.run(
     "schema",
@@ -61,8 +102,9 @@ export async function createKitchen(
       }
       // From here the schema is ours: the branch step made this request the only creator of the
       // name (branches move by compare-and-swap), so any failure, even one after the warehouse
-      // committed (a connection lost on COMMIT), drops it.
+      // committed (a connection lost on COMMIT), drops it. Recorded first, so the janitor does too.
       // The Kitchen's role goes with it (roles are cluster-wide, so it would outlive the schema).
+      await ctx.op.step("schema", { head });
       steps.onUndo("schema", async () => {
         await deps.schemas.drop(target.wh, name);
         await deps.schemas.dropRole(target.wh, name);
@@ -74,18 +116,20 @@ export async function createKitchen(
     // A failure while filling a table is the data step; creating the schema itself is the schema step.
     (e) => (/^tables\./.test((e as AppError)?.field ?? "") ? "data" : "schema"),
   );
+  op.stepDone();
 
   const row = await steps.run("records", () =>
-    withTransaction(deps.db, (tx) => insertRecords(tx, plan, actor, { head, tables: filled.tables.length, requestId: opts.requestId })).catch((e) => {
+    op.step("records").then(() => withTransaction(deps.db, async (tx) => {
+      const r = await insertRecords(tx, plan, actor, { head, tables: filled.tables.length, requestId: ctx.requestId });
+      await op.finish("done", { tx, kitchenId: r.id });
+      return r;
+    })).catch((e) => {
       if ((e as { code?: string })?.code === "P2002") throw new AppError("conflict", `a Kitchen named ${name} was created meanwhile`, { field: "name", cause: e });
       throw e;
     }),
   );
-  deps.logger?.info("kitchen created", { kitchen: name, parent: parent.name, steps: steps.timings });
-  return {
-    kitchen: { id: row.id, name, parent: parent.name, environment: env.name, branch: name, schema: name },
-    report: { steps: steps.timings, tables: filled.tables },
-  };
+  op.stepDone();
+  return { id: row.id, tables: filled.tables };
 }
 
 /** Everything that can be refused without touching git or a warehouse. */
@@ -99,12 +143,14 @@ async function planCreation(deps: Pick<KitchensDeps, "db">, rawInput: TCreateKit
   const input = parsed.data;
   const name = assertIdentifier(input.name, "name");
   const parent = await getKitchenForActorOrThrow(deps, input.parent, actor, "staff");
+  if (parent.status === "deleting") throw new AppError("conflict", `Kitchen ${parent.name} is being deleted`, { field: "parent" });
   const env = input.environment ? await findEnvironmentByName(input.environment, deps.db) : { ...parent.environment };
   if (!env) throw new AppError("invalid_input", `environment ${input.environment} does not exist`, { field: "environment" });
   if (!can(actor, "write", { type: "environment", kind: env.kind })) {
     throw new AppError("forbidden", `your role (${actor.role}) may not create Kitchens in the ${env.kind} environment ${env.name}`, { field: "environment" });
   }
   if (await isNameTaken(name, deps.db)) throw new AppError("conflict", `a Kitchen named ${name} already exists`, { field: "name" });
+  if (await isNameReserved(name, deps.db)) throw new AppError("conflict", `Kitchen ${name} is being created or deleted right now; try again when that has finished`, { field: "name" });
   const staff = await resolveStaff(deps, input.staff, actor);
   let policy: TDataPolicy;
   try {

@@ -55,6 +55,10 @@ export interface KitchensDeps {
   warehouses: WarehousePort;
   schemas: SchemaPort;
   logger?: Logger;
+  /** Test hook (GALLEY_CRASH_AT): called at each named step of a durable operation (operations.ts). */
+  checkpoint?: (point: string) => void;
+  /** How long a silent operation keeps its lease before the janitor takes over (default 15 s). */
+  operationLeaseMs?: number;
 }
 
 /** Who is acting: a signed-in user (AuthUser fits). */

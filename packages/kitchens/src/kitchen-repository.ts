@@ -56,17 +56,22 @@ export async function isNameTaken(name: string, client: Client): Promise<boolean
   return (await client.kitchen.count({ where: { deletedAt: null, OR: [{ name }, { branch: name }, { schemaName: name }] } })) > 0;
 }
 
+/** An unfinished creation or deletion holds the name (see operations.ts). */
+export async function isNameReserved(name: string, client: Client): Promise<boolean> {
+  return (await client.operation.count({ where: { subject: name, state: "running", kind: { in: ["kitchen.create", "kitchen.delete"] } } })) > 0;
+}
+
 export async function liveChildNames(kitchenId: string, client: Client): Promise<string[]> {
   const rows = await client.kitchen.findMany({ where: { parentId: kitchenId, deletedAt: null }, select: { name: true }, orderBy: { name: "asc" } });
   return rows.map((r) => r.name);
 }
 
-/** Locks a live Kitchen row for the transaction; false when it is gone (deleted meanwhile). */
+/** Locks a live Kitchen row for the transaction; false when it is gone or being deleted. */
 export async function lockLiveKitchen(tx: Tx, id: string, mode: "share" | "update"): Promise<boolean> {
   const rows =
     mode === "share"
-      ? await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM kitchens WHERE id = ${id}::uuid AND deleted_at IS NULL FOR SHARE`
-      : await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM kitchens WHERE id = ${id}::uuid AND deleted_at IS NULL FOR UPDATE`;
+      ? await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM kitchens WHERE id = ${id}::uuid AND deleted_at IS NULL AND status <> 'deleting' FOR SHARE`
+      : await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM kitchens WHERE id = ${id}::uuid AND deleted_at IS NULL AND status <> 'deleting' FOR UPDATE`;
   return rows.length > 0;
 }
 

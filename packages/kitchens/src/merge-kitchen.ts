@@ -2,7 +2,8 @@ import { AppError } from "@galley/core";
 import { advisoryXactLock, withTransaction, type Prisma, type Tx } from "@galley/db";
 import type { MergeConflict } from "@galley/git";
 import { accessOf, assertAllowed, getKitchenForActorOrThrow } from "./access";
-import { authorOf, type KitchenActor, type KitchensDeps } from "./deps";
+import type { KitchenActor, KitchensDeps } from "./deps";
+import { landMerge, withMergeSlot } from "./land-merge";
 import { appendAudit, kitchenTarget, touchActivity } from "./kitchen-repository";
 import { mergeLockKey, mergePairOf, type MergePair } from "./merge-pair";
 import { effectiveMergeRules } from "./merge-rules";
@@ -44,13 +45,14 @@ export type MergeOutcome =
 
 /**
  * Merges down (parent into `kitchen`) or up (`kitchen` into its parent). Only staff of the
- * target whose role may write its environment may. Merges into one Kitchen are serialised by an
- * advisory lock held in a transaction around the git compare-and-swap, so two merges at once
- * never interleave and the branch is never half-merged. A clean merge commits at once; a
- * conflicting one is recorded as an open Merge for the three-panel view.
+ * target whose role may write its environment may. Merges into one Kitchen take turns (its merge
+ * slot, a row in `operations`, not a database transaction held across git work), and git moves
+ * the target by compare-and-swap at the heads the preview saw, so the branch is never
+ * half-merged. A clean merge commits at once (durably: see landMerge); a conflicting one is
+ * recorded as an open Merge for the three-panel view.
  */
 export async function mergeKitchen(
-  deps: Pick<KitchensDeps, "db" | "git">,
+  deps: Pick<KitchensDeps, "db" | "git" | "checkpoint" | "operationLeaseMs" | "logger">,
   input: { kitchen: string; direction: TMergeDirection; message?: string },
   actor: KitchenActor,
   opts: { requestId?: string; viaMergeRequest?: { id: string; head: string } } = {},
@@ -63,25 +65,16 @@ export async function mergeKitchen(
   if (rules.requireRequest && !opts.viaMergeRequest) {
     throw new AppError("forbidden", `merging into ${pair.target.name} needs a merge request${rules.approvals ? ` with ${rules.approvals} approval(s)` : ""}${rules.requireGreenChecks ? " and green checks" : ""}: open one from ${pair.source.name}`, { field: "direction" });
   }
-  return withTransaction(deps.db, async (tx) => {
-    await advisoryXactLock(tx, mergeLockKey(pair.target.id));
+  return withMergeSlot(deps, pair.target, actor, async (op) => {
     const p = await deps.git.mergePreview(pair.source.branch, pair.target.branch);
     // A request is approved and checked at one commit: a newer head needs a new look.
     if (opts.viaMergeRequest && p.sourceHead !== opts.viaMergeRequest.head) {
       throw new AppError("conflict", `${pair.source.name} has new commits since the request was checked; reload the request`, { field: "head" });
     }
-    if (p.conflicts.length > 0) return recordConflicts(tx, pair, p, actor, opts.requestId);
-    const result = await deps.git.merge(pair.source.branch, pair.target.branch, {
-      author: authorOf(actor),
-      message: input.message,
-      expectedTargetHead: p.targetHead,
-      expectedSourceHead: p.sourceHead,
-    });
-    if (!result.upToDate) {
-      await recordCommitted(tx, pair, { sourceCommit: p.sourceHead, targetCommit: p.targetHead, baseCommit: p.mergeBase, resultCommit: result.commit }, actor, opts.requestId);
-    }
+    if (p.conflicts.length > 0) return withTransaction(deps.db, (tx) => recordConflicts(tx, pair, p, actor, opts.requestId));
+    const result = await landMerge(deps, op, pair, { sourceCommit: p.sourceHead, targetCommit: p.targetHead, baseCommit: p.mergeBase }, { message: input.message }, actor, opts);
     return { status: "committed" as const, commit: result.commit, fastForward: result.fastForward, upToDate: result.upToDate };
-  }, { timeoutMs: 60_000 });
+  });
 }
 
 export function toConflictRows(conflicts: MergeConflict[]): TMergeConflict[] {
@@ -117,9 +110,9 @@ async function recordConflicts(
 
 export async function recordCommitted(
   tx: Tx,
-  pair: MergePair,
+  pair: { source: { id: string; name: string }; target: { id: string; name: string } },
   commits: { sourceCommit: string; targetCommit: string; baseCommit: string | null; resultCommit: string },
-  actor: KitchenActor,
+  actorId: string | null,
   requestId?: string,
   existingMergeId?: string,
 ): Promise<void> {
@@ -127,12 +120,12 @@ export async function recordCommitted(
   const id = existingMergeId
     ? (await tx.merge.update({ where: { id: existingMergeId }, data: { status: "committed", resultCommit: commits.resultCommit, finishedAt: now }, select: { id: true } })).id
     : (await tx.merge.create({
-        data: { sourceKitchenId: pair.source.id, targetKitchenId: pair.target.id, ...commits, status: "committed", createdById: actor.id, finishedAt: now },
+        data: { sourceKitchenId: pair.source.id, targetKitchenId: pair.target.id, ...commits, status: "committed", createdById: actorId!, finishedAt: now },
         select: { id: true },
       })).id;
   await touchActivity([pair.target.id], tx, now);
   await appendAudit(
-    { actorId: actor.id, action: "merge.commit", target: kitchenTarget(pair.target.id), requestId, details: { mergeId: id, source: pair.source.name, target: pair.target.name, ...commits } },
+    { actorId, action: "merge.commit", target: kitchenTarget(pair.target.id), requestId, details: { mergeId: id, source: pair.source.name, target: pair.target.name, ...commits } },
     tx,
   );
 }

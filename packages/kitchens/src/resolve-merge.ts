@@ -1,10 +1,9 @@
 import { AppError, isAppError } from "@galley/core";
-import { advisoryXactLock, withTransaction } from "@galley/db";
 import { assertAllowed } from "./access";
-import { authorOf, type KitchenActor, type KitchensDeps } from "./deps";
+import type { KitchenActor, KitchensDeps } from "./deps";
+import { landMerge, withMergeSlot } from "./land-merge";
 import { findLiveById } from "./kitchen-repository";
-import { assertOpen, recordCommitted } from "./merge-kitchen";
-import { mergeLockKey } from "./merge-pair";
+import { assertOpen } from "./merge-kitchen";
 import { ZMergeConflict } from "./schemas";
 import { findMergeRow, mergeNotFound } from "./get-merge";
 
@@ -14,7 +13,7 @@ import { findMergeRow, mergeNotFound } from "./get-merge";
  * and the person previews again.
  */
 export async function resolveMerge(
-  deps: Pick<KitchensDeps, "db" | "git">,
+  deps: Pick<KitchensDeps, "db" | "git" | "checkpoint" | "operationLeaseMs" | "logger">,
   input: { mergeId: string; resolutions: Record<string, string | null>; message?: string },
   actor: KitchenActor,
   opts: { requestId?: string } = {},
@@ -33,34 +32,24 @@ export async function resolveMerge(
   const extra = Object.keys(input.resolutions).filter((p) => !conflicts.some((c) => c.path === p));
   if (extra.length) throw new AppError("invalid_input", `${extra[0]} did not conflict; only conflicted files can be resolved`, { field: `resolutions.${extra[0]}` });
 
-  return withTransaction(deps.db, async (tx) => {
-    await advisoryXactLock(tx, mergeLockKey(target.id));
-    const again = await tx.merge.findUniqueOrThrow({ where: { id: m.id }, select: { status: true } });
-    assertOpen(again.status, m.id);
-    let commit: string;
-    try {
-      ({ commit } = await deps.git.merge(source.branch, target.branch, {
-        author: authorOf(actor),
-        message: input.message ?? `Merge ${source.name} into ${target.name}`,
-        expectedTargetHead: m.targetCommit,
-        expectedSourceHead: m.sourceCommit,
-        resolutions: input.resolutions,
-        allowFastForward: false,
-      }));
-    } catch (e) {
-      if (isAppError(e) && e.code === "conflict") {
-        throw new AppError("conflict", `${e.message.replace(/; preview again$/, "")}; preview the merge again`, { field: "mergeId", details: { reason: "moved" }, cause: e });
-      }
-      throw e;
-    }
-    await recordCommitted(
-      tx,
+  // No transaction across git: the compare-and-swap at the heads the conflicts were computed on
+  // makes a second resolution of the same merge (or any move of either branch) a clean 409.
+  let commit: string;
+  try {
+    ({ commit } = await withMergeSlot(deps, target, actor, (op) => landMerge(
+      deps,
+      op,
       { source, target },
-      { sourceCommit: m.sourceCommit, targetCommit: m.targetCommit, baseCommit: m.baseCommit, resultCommit: commit },
+      { sourceCommit: m.sourceCommit, targetCommit: m.targetCommit, baseCommit: m.baseCommit },
+      { message: input.message ?? `Merge ${source.name} into ${target.name}`, resolutions: input.resolutions, allowFastForward: false },
       actor,
-      opts.requestId,
-      m.id,
-    );
-    return { status: "committed" as const, commit };
-  }, { timeoutMs: 60_000 });
+      { requestId: opts.requestId, mergeId: m.id },
+    )));
+  } catch (e) {
+    if (isAppError(e) && e.code === "conflict") {
+      throw new AppError("conflict", `${e.message.replace(/; preview again$/, "")}; preview the merge again`, { field: "mergeId", details: { reason: "moved" }, cause: e });
+    }
+    throw e;
+  }
+  return { status: "committed" as const, commit };
 }

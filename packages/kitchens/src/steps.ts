@@ -43,6 +43,11 @@ export class StepRunner {
     this.undos.push({ step, fn });
   }
 
+  /** The point of no return: later failures no longer undo the earlier steps. */
+  forgetUndos(): void {
+    this.undos.splice(0);
+  }
+
   private async undoAll(): Promise<UndoOutcome[]> {
     const out: UndoOutcome[] = [];
     for (const u of this.undos.splice(0).reverse()) {

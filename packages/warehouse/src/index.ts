@@ -17,7 +17,7 @@ export {
 export { createKitchenSchema, type CreateKitchenSchemaInput, type KitchenSchemaReport, type KitchenTableReport } from "./create-kitchen-schema";
 export { syncKitchenViews } from "./sync-kitchen-views";
 export { dropSchema, schemaExists, listTables, type TableInfo, type DropSchemaResult } from "./catalog";
-export { withDependentViewsPreserved, type ViewsReport } from "./view-binding";
+export { withDependentViewsPreserved, repairViews, viewsLockKey, type ViewsReport, type ViewJournal, type CapturedView } from "./view-binding";
 export { prepareWrite, type PrepareWriteReport } from "./prepare-write";
 export { runSql, metric, type RunSqlInput, type RunSqlResult } from "./run-sql";
 export { withTestSession, type TestSessionQuery } from "./test-session";

@@ -5,7 +5,7 @@ import { kitchenRoleOf } from "./roles";
 import { sqlError } from "./sql-errors";
 import { analyzeScript, STRUCTURAL_KINDS, type ScriptAnalysis } from "./sql-targets";
 import { lineOfPosition } from "./sql-tokenize";
-import { captureDependentViews, dropCapturedViews, preserveViewsIn, restoreCapturedViews, type CapturedView, type ViewsReport } from "./view-binding";
+import { captureDependentViews, dropCapturedViews, preserveViewsIn, restoreCapturedViews, viewsLockKey, type CapturedView, type ViewJournal, type ViewsReport } from "./view-binding";
 import { asPg, isConnectionError, PgTx, type PgWarehouse, type Warehouse } from "./warehouse";
 
 export interface RunSqlInput {
@@ -24,6 +24,8 @@ export interface RunSqlInput {
    * that need more: copy on first write before, rebinding other schemas' views after.
    */
   as?: Warehouse;
+  /** Where other Kitchens' view definitions are saved while they are out of the way (see ViewJournal). */
+  journal?: ViewJournal;
 }
 
 export interface RunSqlResult {
@@ -115,6 +117,8 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
       await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(input.timeoutMs)))]);
       const role = redshift ? undefined : await kitchenRoleOf(tx, input.schema);
       const dropTables = await tablesToUnbind(tx, input.schema, analysis);
+      // Same lock as the three-transaction path, taken before any view is touched.
+      if (!redshift && (dropTables === undefined || dropTables.length)) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [viewsLockKey(input.schema)]);
       const { result, views } = await preserveViewsIn(
         tx,
         input.schema,
@@ -148,61 +152,103 @@ export async function runSql(wh: Warehouse, input: RunSqlInput): Promise<RunSqlR
 
 /**
  * runSql with the user's statements on the Kitchen's own connection. Three transactions, because
- * the Kitchen's would wait forever on locks Galley's still held: (1) Galley's user records the
- * views of other schemas that depend on this one, moves aside those the SQL restructures and
- * materialises the Galley views it writes, and commits; (2) the Kitchen's role runs the SQL;
- * (3) Galley's user recreates every recorded view that is gone, whether (2) succeeded or not.
- * The cost of not being one transaction: a failed node keeps its materialised tables (same rows
- * as the views they replaced), and children's views it restructures are absent during (2).
+ * the Kitchen's would wait forever on locks Galley's still held: (1) Galley's user moves aside
+ * the views of other schemas that depend on what the SQL restructures and materialises the
+ * Galley views it writes, and commits; (2) the Kitchen's role runs the SQL; (3) Galley's user
+ * recreates every recorded view that is gone, whether (2) succeeded or not.
+ * A node that restructures anything holds the schema's views lock (viewsLockKey) from (1) to (3):
+ * parallel nodes of one parent queue there instead of deadlocking on each other's views, and
+ * the views recorded are saved in the journal before (1) drops them, so a crash between (1) and
+ * (3) is repaired by the janitor. The cost of not being one transaction: a failed node keeps its
+ * materialised tables (same rows as the views they replaced), and children's views it
+ * restructures are absent during (2).
  */
 async function runAsKitchen(pgw: PgWarehouse, kitchen: PgWarehouse, input: RunSqlInput, analysis: ScriptAnalysis, redshift: boolean, t0: number): Promise<RunSqlResult> {
   const timeout = String(Math.max(1, Math.floor(input.timeoutMs)));
   const mapErr = (e: unknown) => (isConnectionError(e) || e instanceof AppError ? e : sqlError(e, { timeoutMs: input.timeoutMs, source: input.source }));
-  const before = await pgw
-    .transaction(async (tx) => {
-      await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [timeout]);
-      let all: CapturedView[] = [];
-      if (!redshift) {
-        all = await captureDependentViews(tx, input.schema);
-        const dropTables = await tablesToUnbind(tx, input.schema, analysis);
-        await dropCapturedViews(tx, dropTables === undefined ? all : await captureDependentViews(tx, input.schema, { tables: dropTables }));
-      }
-      return { all, prep: await prepareWriteIn(tx, input.schema, analysis) };
-    })
-    .catch((e) => {
-      throw mapErr(e);
-    });
-  let counts: (number | null)[];
+  // Only nodes that restructure something (or run dynamic SQL) move views aside and need the lock.
+  const restructures = !redshift && (analysis.dynamic || (await pgw.transaction((tx) => tablesToUnbind(tx, input.schema, analysis)).catch((e) => { throw mapErr(e); }))!.length > 0);
+  const lock = restructures ? await pgw.sessionLock(viewsLockKey(input.schema), { wait: true }) : null;
   try {
-    counts = await kitchen.withClient(async (client) => {
-      const watchdog = startWatchdog(pgw, client, input.timeoutMs + GRACE_MS);
-      await client.query("BEGIN");
-      try {
-        await client.query(`SELECT set_config('statement_timeout', $1, true), set_config('search_path', $2, true)`, [timeout, `${quoteIdent(input.schema)}, public`]);
-        const out = await execute(client, input, analysis);
-        await client.query("COMMIT");
-        return out;
-      } catch (e) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw e;
-      } finally {
-        clearTimeout(watchdog);
-      }
-    });
-  } catch (e) {
-    await pgw.transaction((tx) => restoreCapturedViews(tx, before.all)).catch(() => {});
-    throw mapErr(e);
+    let all: CapturedView[] = [];
+    let journalId: string | undefined;
+    if (restructures) {
+      all = await pgw.transaction((tx) => captureDependentViews(tx, input.schema)).catch((e) => { throw mapErr(e); });
+      if (all.length && input.journal) journalId = await input.journal.save({ schema: input.schema, views: all });
+    }
+    const prep = await pgw
+      .transaction(async (tx) => {
+        await tx.query(`SELECT set_config('statement_timeout', $1, true)`, [timeout]);
+        if (all.length) {
+          const dropTables = await tablesToUnbind(tx, input.schema, analysis);
+          await dropCapturedViews(tx, dropTables === undefined ? all : await captureDependentViews(tx, input.schema, { tables: dropTables }));
+        }
+        return prepareWriteIn(tx, input.schema, analysis);
+      })
+      .catch((e) => {
+        throw mapErr(e);
+      });
+    const restore = async (): Promise<ViewsReport> => {
+      const views = await pgw.transaction((tx) => restoreCapturedViews(tx, all));
+      if (journalId) await input.journal!.clear(journalId);
+      return views;
+    };
+    let counts: (number | null)[];
+    try {
+      counts = await runStatements(pgw, kitchen, input, analysis, timeout);
+    } catch (e) {
+      const cause = mapErr(e);
+      if (!all.length) throw cause;
+      // The SQL's own error stays the error; a restore that fails too is said, not swallowed.
+      await restore().catch((re) => {
+        throw restoreFailed(cause as Error, input.schema, re, journalId !== undefined);
+      });
+      throw cause;
+    }
+    const views = all.length
+      ? await restore().catch((re) => {
+          throw restoreFailed(null, input.schema, re, journalId !== undefined);
+        })
+      : { recreated: [], lost: [] };
+    return {
+      statements: analysis.statements,
+      rowCounts: counts,
+      ms: Math.round(performance.now() - t0),
+      materialised: [...prep.materialised, ...prep.emptied],
+      views: { recreated: [...prep.views.recreated, ...views.recreated], lost: [...prep.views.lost, ...views.lost] },
+    };
+  } finally {
+    await lock?.release();
   }
-  const views = await pgw.transaction((tx) => restoreCapturedViews(tx, before.all)).catch((e) => {
-    throw mapErr(e);
+}
+
+async function runStatements(pgw: PgWarehouse, kitchen: PgWarehouse, input: RunSqlInput, analysis: ScriptAnalysis, timeout: string): Promise<(number | null)[]> {
+  return kitchen.withClient(async (client) => {
+    const watchdog = startWatchdog(pgw, client, input.timeoutMs + GRACE_MS);
+    await client.query("BEGIN");
+    try {
+      await client.query(`SELECT set_config('statement_timeout', $1, true), set_config('search_path', $2, true)`, [timeout, `${quoteIdent(input.schema)}, public`]);
+      const out = await execute(client, input, analysis);
+      await client.query("COMMIT");
+      return out;
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      clearTimeout(watchdog);
+    }
   });
-  return {
-    statements: analysis.statements,
-    rowCounts: counts,
-    ms: Math.round(performance.now() - t0),
-    materialised: [...before.prep.materialised, ...before.prep.emptied],
-    views: { recreated: [...before.prep.views.recreated, ...views.recreated], lost: [...before.prep.views.lost, ...views.lost] },
-  };
+}
+
+function restoreFailed(sqlFailure: Error | null, schema: string, e: unknown, journaled: boolean): AppError {
+  const reason = (e as Error)?.message ?? String(e);
+  const first = sqlFailure ? `${sqlFailure.message}; also, ` : "";
+  const later = journaled ? " They are recorded; the janitor restores them once the warehouse answers." : "";
+  return new AppError(isConnectionError(e) ? "unavailable" : "internal", `${first}other Kitchens' views of ${schema} could not be put back: ${reason}.${later}`, {
+    cause: sqlFailure ?? e,
+    field: sqlFailure instanceof AppError ? sqlFailure.field : undefined,
+    details: { restoreError: reason, ...(sqlFailure instanceof AppError && sqlFailure.details && typeof sqlFailure.details === "object" ? (sqlFailure.details as object) : {}) },
+  });
 }
 
 /** statement_timeout can be changed by the SQL itself; this cancel from another connection cannot. */

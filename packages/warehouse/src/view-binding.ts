@@ -57,10 +57,43 @@ SELECT n.nspname AS schema, c.relname AS name, max(dep.depth) AS depth,
 async function withQualifiedNames<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
   const prev = await tx.query<{ p: string }>(`SELECT current_setting('search_path') AS p`);
   await tx.query(`SELECT set_config('search_path', 'pg_catalog', true)`);
+  // Not in a finally: after a failure the transaction is aborted, and restoring the setting
+  // would replace the real error with "current transaction is aborted" (the setting is LOCAL,
+  // so the rollback resets it anyway).
+  const out = await fn();
+  await tx.query(`SELECT set_config('search_path', $1, true)`, [prev.rows[0].p]);
+  return out;
+}
+
+/**
+ * Where children's view definitions are kept (Galley's database) while they are out of the
+ * way: saved BEFORE anything is dropped, cleared once they are back. An entry left behind by a
+ * crash is restored by the janitor (repairViews).
+ */
+export interface ViewJournal {
+  save(entry: { schema: string; views: CapturedView[] }): Promise<string>;
+  clear(id: string): Promise<void>;
+}
+
+/**
+ * Everything that moves other schemas' views of `schema` aside takes this one lock first (the
+ * SQL nodes of one parent, the janitor's repairs): one lock order, so parallel nodes that
+ * rebuild tables a child views queue instead of deadlocking on each other's DROP/CREATE VIEW.
+ */
+export const viewsLockKey = (schema: string) => `galley:views:${schema}`;
+
+/**
+ * Restores views recorded by a journal entry whose writer is gone (the worker crashed between
+ * moving them aside and putting them back). Skipped (null) while a live node holds the
+ * schema's lock: it will restore them itself.
+ */
+export async function repairViews(wh: Warehouse, schema: string, views: CapturedView[]): Promise<ViewsReport | null> {
+  const lock = await asPg(wh).sessionLock(viewsLockKey(schema), { wait: false });
+  if (!lock) return null;
   try {
-    return await fn();
+    return await asPg(wh).transaction((tx) => restoreCapturedViews(tx, views));
   } finally {
-    await tx.query(`SELECT set_config('search_path', $1, true)`, [prev.rows[0].p]);
+    await lock.release();
   }
 }
 

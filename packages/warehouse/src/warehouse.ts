@@ -141,6 +141,34 @@ export class PgWarehouse implements Warehouse {
     }
   }
 
+  /**
+   * A session-level advisory lock on a connection of its own (never one of the pool's, so a
+   * holder waiting for a pooled connection cannot starve the pool). `wait: false` returns null
+   * when someone else holds it. The lock ends with release() or when this process dies.
+   */
+  async sessionLock(key: string, opts: { wait: boolean }): Promise<{ release(): Promise<void> } | null> {
+    const c = new pg.Client(this.config);
+    c.on("error", () => {});
+    try {
+      await c.connect();
+    } catch (e) {
+      throw this.unavailable(e);
+    }
+    try {
+      const sql = opts.wait ? `SELECT pg_advisory_lock(hashtextextended($1, 0)), true AS ok` : `SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`;
+      const r = await c.query<{ ok: boolean }>(sql, [key]);
+      if (r.rows[0].ok !== true) {
+        await c.end().catch(() => {});
+        return null;
+      }
+    } catch (e) {
+      await c.end().catch(() => {});
+      throw isConnectionError(e) ? this.unavailable(e) : e;
+    }
+    // Closing the session releases the lock even if the unlock query cannot be sent.
+    return { release: () => c.end().catch(() => {}) };
+  }
+
   async ping(): Promise<{ ms: number; version: string }> {
     const t0 = performance.now();
     const r = await this.query<{ version: string }>("SELECT version() AS version");

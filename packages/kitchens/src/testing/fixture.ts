@@ -43,6 +43,8 @@ export interface KitchenFixture {
   /** The warehouses' URLs (Galley's user), e.g. to log in as a Kitchen role instead. */
   urls: { production: string; development: string };
   kitchens: { production: string; dev: string };
+  /** The vault's key (base64), for a second process opening the same vault. */
+  kek: string;
   cleanup(): Promise<void>;
 }
 
@@ -87,7 +89,8 @@ export async function createKitchenFixture(opts: FixtureOptions = {}): Promise<K
     production: await envRow("production", "production", prodDb.url, { default: "copy" }),
     development: await envRow("development", "development", devDb.url, opts.developmentPolicy ?? { default: "view" }),
   };
-  const keyring = createKeyring(parseKek(generateKek(), "test"));
+  const kek = generateKek();
+  const keyring = createKeyring(parseKek(kek, "test"));
   for (const envId of Object.values(env)) {
     // Trust auth here: the password is ignored by the server but still travels through the vault.
     await setSecret({ db, keyring }, { environmentId: envId, name: "WAREHOUSE_PASSWORD", value: "not-needed-locally", actorId: users.ada.id });
@@ -119,6 +122,7 @@ export async function createKitchenFixture(opts: FixtureOptions = {}): Promise<K
   return {
     db, dbUrl: t.url, deps, repo, repoDir, users, env, wh, urls: { production: prodDb.url, development: devDb.url },
     kitchens: { production: production.id, dev: dev.id },
+    kek,
     cleanup: async () => {
       await warehouses.closeAll();
       await Promise.all([wh.production.close(), wh.development.close()]);
