@@ -42,7 +42,7 @@ describe.skipIf(!engine.ok)("Galley's node network", () => {
     expect(inspect.Options).toMatchObject({ "com.docker.network.bridge.name": "galley0", "com.docker.network.bridge.enable_icc": "false" });
   });
 
-  it("keeps a port opened by another process, and restores rules someone removed before the next node", async () => {
+  it("keeps a port opened by another process, and restores rules someone removed (before a new worker's first node, and within 10 s in a running one)", async () => {
     const other = new DockerExecutor();
     await other.network.ensure([closed.port]); // as a second worker would, for another warehouse
     // A jump someone removed comes back before the next node. (The DOCKER-USER one: removing the
@@ -56,6 +56,11 @@ describe.skipIf(!engine.ok)("Galley's node network", () => {
     expect(p[`${hostAddresses([net.gateway])[0]}:${closed.port}`]).toMatch(/^(ECONNREFUSED|ECONNRESET)$/);
     expect(execFileSync("iptables", ["-w", "-S", "DOCKER-USER"]).toString()).toContain(`-A DOCKER-USER -i ${net.bridge} -j GALLEY-NODES-FWD`);
     expect(execFileSync("iptables", ["-w", "-S", "INPUT"]).toString()).toContain(`-A INPUT -i ${net.bridge} -j GALLEY-NODES-IN`);
+    // A running worker (here `executor`, in use since the first test) puts it back on its own.
+    execFileSync("iptables", ["-w", "-D", "DOCKER-USER", "-i", net.bridge, "-j", "GALLEY-NODES-FWD"]);
+    const deadline = Date.now() + 25_000;
+    while (!execFileSync("iptables", ["-w", "-S", "DOCKER-USER"]).toString().includes("GALLEY-NODES-FWD") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(execFileSync("iptables", ["-w", "-S", "DOCKER-USER"]).toString()).toContain(`-A DOCKER-USER -i ${net.bridge} -j GALLEY-NODES-FWD`);
     await fresh.network.revoke([closed.port]);
     const after = await runCapture(fresh, testSpec({ networkMode: "galley", command: ["node", "-e", TCP_PROBE_JS, `${net.gateway}:${closed.port}`] }));
     expect(parseProbes(after.stdout)[`${net.gateway}:${closed.port}`]).toMatch(/^(ECONNREFUSED|ECONNRESET)$/);
