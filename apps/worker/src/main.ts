@@ -32,7 +32,7 @@ async function main() {
   const stop = new AbortController();
   const dispatcher = startOutboxDispatcher({ db, queues, intervalMs: 500, signal: stop.signal, listenUrl: config.DATABASE_URL, logger });
   const dispatchNow = () => void dispatcher.dispatchNow().catch((e) => logger.warn("dispatch failed", { err: e }));
-  const warehouses = new NodeWarehouses(db, keyring, config.GALLEY_EXECUTOR === "docker" ? nodeNetworkSettings(config.GALLEY_NODE_SUBNET) : undefined);
+  const warehouses = new NodeWarehouses(db, keyring, config.GALLEY_EXECUTOR === "docker" ? nodeNetworkSettings(config.GALLEY_NODE_SUBNET) : undefined, (message, err) => logger.warn(message, { err }));
   const source = repoSource(repo);
 
   const nodeWorker = createWorker(

@@ -11,7 +11,7 @@ import { ensureKitchenRole, kitchenRoleName, openWarehouse, type Warehouse, type
  * reads no secrets itself: each node's secrets arrive from resolveSecrets, audited per node.
  */
 export class NodeWarehouses {
-  private readonly open = new Map<string, { wh: Warehouse; password?: string }>();
+  private readonly open = new Map<string, { wh: Promise<Warehouse>; password?: string }>();
   /** Roles this process has ensured (created if missing, password set) with the current key. */
   private readonly ensured = new Map<string, Promise<unknown>>();
 
@@ -23,6 +23,7 @@ export class NodeWarehouses {
      * Absent with the local executor, whose nodes are processes on the host itself.
      */
     private readonly nodeNetwork?: NodeNetworkSettings,
+    private readonly onError?: (message: string, e: unknown) => void,
   ) {}
 
   private async conn(environmentId: string, password?: string): Promise<WarehouseConn & { networkMode: string }> {
@@ -30,15 +31,25 @@ export class NodeWarehouses {
     return { host: env.warehouseHost, port: env.warehousePort, database: env.warehouseDb, user: env.warehouseUser, password, networkMode: env.networkMode };
   }
 
-  async get(environmentId: string, secrets: Record<string, string>): Promise<Warehouse> {
+  /**
+   * The environment's pool for this password. The entry is set before anything is awaited, so
+   * parallel nodes seeing a new password share ONE new pool (each used to open its own, and all
+   * but the last leaked); the replaced pool is ended once its checked-out clients are released.
+   */
+  get(environmentId: string, secrets: Record<string, string>): Promise<Warehouse> {
     const password = secrets.WAREHOUSE_PASSWORD;
     const cached = this.open.get(environmentId);
     if (cached && cached.password === password) return cached.wh;
-    const { networkMode: _, ...conn } = await this.conn(environmentId, password);
-    if (cached) await cached.wh.close().catch(() => {});
-    const wh = openWarehouse(conn, { applicationName: "galley-worker" });
+    const wh = this.conn(environmentId, password).then(({ networkMode: _, ...conn }) => openWarehouse(conn, { applicationName: "galley-worker" }));
     this.open.set(environmentId, { wh, password });
+    wh.catch(() => this.open.get(environmentId)?.wh === wh && this.open.delete(environmentId));
+    if (cached) void cached.wh.then((w) => w.close()).catch((e) => this.onError?.("closing a replaced warehouse pool failed", e));
     return wh;
+  }
+
+  /** Open pools (one per environment), for tests and health. */
+  get poolCount(): number {
+    return this.open.size;
   }
 
   /**
@@ -91,7 +102,7 @@ export class NodeWarehouses {
   }
 
   async closeAll(): Promise<void> {
-    await Promise.all([...this.open.values()].map((o) => o.wh.close().catch(() => {})));
+    await Promise.all([...this.open.values()].map((o) => o.wh.then((w) => w.close()).catch(() => {})));
     this.open.clear();
   }
 }

@@ -60,7 +60,8 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
     log.warn("took over a node whose worker stopped renewing its lease", { killedContainers: killed });
   }
   const prior = await deps.db.nodeRun.findUniqueOrThrow({ where: { id: claimed.nodeRunId }, select: { logBytes: true } });
-  const sink = new LogSink(deps.db, claimed.nodeRunId, job.attempt, undefined, prior.logBytes);
+  const log0 = deps.logger.child({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt });
+  const sink = new LogSink(deps.db, claimed.nodeRunId, job.attempt, undefined, prior.logBytes, (e, lines) => log0.warn("node log write failed", { lines, err: e }));
   const abort = new AbortController();
   const renew = setInterval(() => {
     renewLease(deps.db, { nodeRunId: claimed.nodeRunId, workerId: deps.workerId, leaseMs })

@@ -15,6 +15,11 @@ export class LogSink {
   private truncated = false;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** Lines lost to failed writes since the last successful one (said in the log when it works again). */
+  private lostLines = 0;
+  private lostReason = "";
+  /** Failed writes, for the node's record and tests. */
+  failedWrites = 0;
 
   constructor(
     private readonly db: Db,
@@ -22,6 +27,8 @@ export class LogSink {
     private readonly attempt: number,
     private readonly capBytes = DEFAULT_LOG_CAP_BYTES,
     startBytes = 0,
+    /** Told about every failed write (the worker logs it); a lost batch never fails the node. */
+    private readonly onWriteError?: (e: unknown, lines: number) => void,
   ) {
     this.bytes = startBytes;
   }
@@ -60,12 +67,21 @@ export class LogSink {
     const bytes = this.bytes;
     const truncated = this.truncated;
     this.writing = this.writing.then(async () => {
-      if (batch.length) {
-        await this.db.nodeLog.createMany({ data: batch.map((b) => ({ nodeRunId: this.nodeRunId, attempt: this.attempt, stream: b.stream, line: b.line, at: b.at })) });
+      const rows = batch.map((b) => ({ nodeRunId: this.nodeRunId, attempt: this.attempt, stream: b.stream, line: b.line, at: b.at }));
+      if (this.lostLines) {
+        // The log says where it has a hole, and why.
+        rows.unshift({ nodeRunId: this.nodeRunId, attempt: this.attempt, stream: "system", line: `[galley] ${this.lostLines} log line(s) could not be saved: ${this.lostReason}`, at: new Date() });
       }
+      if (rows.length) await this.db.nodeLog.createMany({ data: rows });
+      this.lostLines = 0;
       await this.db.nodeRun.update({ where: { id: this.nodeRunId }, data: { logBytes: bytes, logTruncated: truncated } });
-    }).catch(() => {
-      // A lost log batch must not fail the node; the next flush records the byte count again.
+    }).catch((e) => {
+      // A lost log batch must not fail the node; the next flush records the byte count again and
+      // says how many lines were lost.
+      this.failedWrites++;
+      this.lostLines += batch.length;
+      this.lostReason = ((e as Error)?.message ?? String(e)).split("\n")[0].slice(0, 200);
+      this.onWriteError?.(e, batch.length);
     });
     return this.writing;
   }
