@@ -10,7 +10,7 @@ import { requireUser } from "@/lib/current-user";
 import { db } from "@/lib/deps";
 import { load } from "@/lib/page-data";
 import { getRunDetail } from "@/lib/read-models/runs";
-import { getKitchenForUserOrThrow, getRunForUserOrThrow } from "@/lib/runs-deps";
+import { getKitchenForUserOrThrow, getRunForUserOrThrow, maskUnlessAllowed } from "@/lib/runs-deps";
 import { notFound } from "next/navigation";
 
 export const metadata: Metadata = { title: "Run" };
@@ -27,7 +27,7 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
     const access = await guard(() => getRunForUserOrThrow(db(), id, user, "read_runs"));
     if (!access.ok) return access;
     const canRun = await getKitchenForUserOrThrow(db(), { id: access.value.kitchen.id }, user, "run").then(() => true, () => false);
-    return { ok: true as const, value: { detail: await getRunDetail(db(), id), canRun } };
+    return { ok: true as const, value: { detail: maskUnlessAllowed(user, access.value.kitchen, await getRunDetail(db(), id)), canRun } };
   });
   if (!data.ok) return <Unavailable what={data.reason} />;
   if (!data.value.ok) return <><AppHeader user={user} /><Denied message={data.value.message} /></>;

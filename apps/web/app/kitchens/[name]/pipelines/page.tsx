@@ -11,7 +11,7 @@ import { db } from "@/lib/deps";
 import { timeAgo } from "@/lib/format";
 import { load } from "@/lib/page-data";
 import { listPipelines } from "@/lib/read-models/pipelines";
-import { getKitchenForUserOrThrow } from "@/lib/runs-deps";
+import { getKitchenForUserOrThrow, maskUnlessAllowed } from "@/lib/runs-deps";
 
 export async function generateMetadata({ params }: PageProps<"/kitchens/[name]/pipelines">): Promise<Metadata> {
   return { title: `Pipelines · ${(await params).name}` };
@@ -25,7 +25,7 @@ export default async function PipelinesPage({ params }: PageProps<"/kitchens/[na
   const data = await load("this Kitchen's pipelines", async () => {
     const access = await guard(() => getKitchenForUserOrThrow(db(), { name }, user, "read_runs"));
     if (!access.ok) return access;
-    return { ok: true as const, value: { kitchen: access.value, list: await listPipelines(db(), access.value) } };
+    return { ok: true as const, value: { kitchen: access.value, list: maskUnlessAllowed(user, access.value, await listPipelines(db(), access.value)) } };
   });
   if (!data.ok) return <Unavailable what={data.reason} />;
   if (!data.value.ok) return <><AppHeader user={user} /><Denied message={data.value.message} /></>;

@@ -15,7 +15,7 @@ import { db } from "@/lib/deps";
 import { load } from "@/lib/page-data";
 import { getPipelineDetail } from "@/lib/read-models/pipelines";
 import { listRuns, nodeStatusesOf } from "@/lib/read-models/runs";
-import { getKitchenForUserOrThrow } from "@/lib/runs-deps";
+import { getKitchenForUserOrThrow, maskUnlessAllowed } from "@/lib/runs-deps";
 import { PIPELINE_NAME_RE } from "@/lib/runs-schemas";
 import { notFound } from "next/navigation";
 
@@ -32,7 +32,7 @@ async function loadPage(name: string, pipeline: string, user: Awaited<ReturnType
   const kitchen = access.value;
   const blockedReason = await getKitchenForUserOrThrow(db(), { name }, user, "run").then(() => null, (e: Error) => e.message);
   // A pipeline that is not on the branch is a 404 page, not an error.
-  const detailOrMissing = getPipelineDetail(db(), kitchen, pipeline, DAG_LAYOUT).catch((e: unknown) => {
+  const detailOrMissing = getPipelineDetail(db(), kitchen, pipeline, DAG_LAYOUT).then((d) => maskUnlessAllowed(user, kitchen, d), (e: unknown) => {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
   });
