@@ -121,7 +121,7 @@ describe("a development Kitchen's container node on Galley's network", () => {
       ].join("\n"),
     });
     const { runId } = await run(g, kitchen, "net_attack");
-    const r = await waitForRun(g.db, runId, 120_000);
+    const r = await waitForRun(g.db, runId, 200_000);
     const logs = await logsOf(g.db, runId);
     const nodeLogs = async (nodeId: string) => (await g.db.nodeLog.findMany({ where: { nodeRun: { runId, nodeId } }, orderBy: { id: "asc" }, select: { line: true } })).map((l) => l.line).join("\n");
 
@@ -159,7 +159,7 @@ describe("a development Kitchen's container node on Galley's network", () => {
 
     expect(await snapshot()).toEqual(before);
     expect(before.redisCanary).toBe("untouched");
-  });
+  }, 240_000); // nine containers; 90 s measured under load average 30
 
   it("an environment cannot be put on the host network, and a node given host mode is refused before it starts", async () => {
     const env = await g.db.environment.findFirstOrThrow({ where: { name: "development" } });
