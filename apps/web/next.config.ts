@@ -31,9 +31,11 @@ const nextConfig: NextConfig = {
     "@galley/vault",
     "@galley/executor",
     "@galley/dashboards",
+    "@galley/alerts",
+    "@galley/schedules",
   ],
   // Native addons, dynamic requires and connection pools: loaded by Node at run time, not bundled.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "dockerode", "ssh2", "cpu-features", "bullmq", "ioredis"],
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "dockerode", "ssh2", "cpu-features", "bullmq", "ioredis", "nodemailer"],
   turbopack: { root },
   outputFileTracingRoot: root,
   async headers() {

@@ -38,7 +38,7 @@ export async function loadKitchenPage(name: string): Promise<KitchenPageData> {
   return { ok: true, user, kitchen, access };
 }
 
-export type KitchenTab = "overview" | "files" | "history" | "compare" | "merge" | "settings" | "new";
+export type KitchenTab = "overview" | "files" | "history" | "compare" | "merge" | "schedules" | "settings" | "new";
 
 const TABS: { tab: KitchenTab | "pipelines"; label: string; path: string }[] = [
   { tab: "overview", label: "Overview", path: "" },
@@ -47,13 +47,14 @@ const TABS: { tab: KitchenTab | "pipelines"; label: string; path: string }[] = [
   { tab: "history", label: "History", path: "/history" },
   { tab: "compare", label: "Compare", path: "/compare" },
   { tab: "merge", label: "Merge", path: "/merge" },
+  { tab: "schedules", label: "Schedules", path: "/schedules" },
   { tab: "settings", label: "Settings", path: "/settings" },
 ];
 
 export { kitchenHref };
 
 /** Tabs that show the Kitchen's content need `read` (staff or admin); Merge previews only need to see it. */
-const NEEDS_READ: KitchenTab[] = ["files", "history", "compare", "settings"];
+const NEEDS_READ: KitchenTab[] = ["files", "history", "compare", "schedules", "settings"];
 
 export function KitchenShell({
   data,

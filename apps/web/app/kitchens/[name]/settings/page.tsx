@@ -3,6 +3,7 @@ import { KitchenShell, loadKitchenPage } from "@/components/kitchens/kitchen-pag
 import { DeleteKitchen, GeneralSettings, StaffSettings } from "@/components/kitchens/settings-panels";
 import { Card } from "@/components/kitchens/ui";
 import { VariablesPanel } from "@/components/kitchens/variables-panel";
+import { AlertRoutesPanel } from "@/components/kitchens/alert-routes-panel";
 import { Unavailable } from "@/components/unavailable";
 import { MergeRulesForm } from "@/components/merge-requests/merge-rules-form";
 import { getMergeRules } from "@galley/kitchens";
@@ -35,6 +36,9 @@ export default async function KitchenSettingsPage({ params }: PageProps<"/kitche
         </Card>
         <Card title="Staff">
           <StaffSettings kitchen={k.name} canManage={access.canManage} currentUserId={user.id} />
+        </Card>
+        <Card title="Alert routes" className="lg:col-span-2">
+          <AlertRoutesPanel kitchen={k.name} canWrite={access.canWrite} />
         </Card>
         <Card title="Variables" className="lg:col-span-2">
           <p className="mb-3 text-xs text-slate-500">
