@@ -58,7 +58,7 @@ describe("evaluateTests", () => {
       "select 'x'": [{ "?column?": "x" }],
       "select 1 where false": [],
       "select null": [{ v: null }],
-      'FROM "ok"': [{ count: 1 }],
+      'FROM "ok"': [{ m0: 1, m1: 1 }], // f and g share one scan
     });
     const out = await evaluateTests(q, {
       tests: [
@@ -87,7 +87,7 @@ describe("evaluateTests", () => {
   });
 
   it("passes history to change and control checks; a tripped log test passes but keeps its rule", async () => {
-    const q = answering({ 'FROM "t"': [{ count: 200 }] });
+    const q = answering({ 'SELECT count(*)::bigint AS m0, count(*)::bigint AS m1 FROM "t"': [{ m0: 200, m1: "200" }] });
     const out = await evaluateTests(q, {
       tests: [t("grow", { row_count: { table: "t" } }, "warn", "change within 10%"), t("ctl", { row_count: { table: "t" } }, "log", "control min_history=3")],
       outputs: {},
@@ -96,6 +96,7 @@ describe("evaluateTests", () => {
     });
     expect(out[0]).toMatchObject({ verdict: "warned", rule: "change within 10%", mean: 100 });
     expect(out[1]).toMatchObject({ verdict: "passed", rule: "beyond_limits", mean: 100 });
+    expect(q.seen).toHaveLength(1); // two metrics of one table: one query
   });
 });
 

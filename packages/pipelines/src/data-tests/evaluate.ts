@@ -4,7 +4,7 @@
 import { isAppError } from "@galley/core";
 import { CheckSyntaxError, parseCheck } from "./check";
 import { judgeParsed, type Judgement } from "./judge";
-import { metricQuery, outputValue, scalarOf, trimExamples, type MetricQuery } from "./metric-sql";
+import { aggregatesQuery, AGGREGATES, metricQuery, outputValue, scalarOf, trimExamples, type MetricQuery } from "./metric-sql";
 import { isRowTest, testKind, type TestKind } from "./spec";
 import type { NodeTest } from "../types";
 
@@ -57,13 +57,40 @@ interface Measured {
 export async function evaluateTests(query: TestQuery, input: EvaluateInput): Promise<TestOutcome[]> {
   const plans = input.tests.map((test) => plan(test, input));
   const sqlPlans = plans.filter((p): p is Extract<Plan, { q: unknown }> => "q" in p);
+  // Aggregates on the same table and filter share one scan (row count, null ratio, min, ...).
+  const groups = new Map<string, Extract<Plan, { q: unknown }>[]>();
+  for (const p of sqlPlans) {
+    if (!AGGREGATES.has(p.kind)) continue;
+    const args = p.test.metric[p.kind] as Record<string, unknown>;
+    const key = JSON.stringify([args.table, args.where ?? null]);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const shared = new Map<Extract<Plan, { q: unknown }>, { group: Extract<Plan, { q: unknown }>[]; index: number; q: MetricQuery }>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const first = group[0].test.metric[group[0].kind] as Record<string, unknown>;
+    const q = aggregatesQuery(String(first.table), first.where, group.map((p) => ({ kind: p.kind, args: p.test.metric[p.kind] as Record<string, unknown> })));
+    group.forEach((p, index) => shared.set(p, { group, index, q }));
+  }
+  const own = sqlPlans.filter((p) => !shared.has(p));
+  const combined = [...new Set([...shared.values()].map((s) => s.q))];
+  const sent = [...own.map((p) => p.q), ...combined];
   // Round trips dominate 100 small queries: one batch when the session can, else one at a time.
-  const answers = new Map<Plan, Rows | Error>();
-  if (query.batch && sqlPlans.length > 1) {
-    const rows = await query.batch(sqlPlans.map((p) => p.q));
-    sqlPlans.forEach((p, i) => answers.set(p, rows[i]));
+  const ask = (q: MetricQuery) => query(q.sql, q.params).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  const got = new Map<MetricQuery, Rows | Error>();
+  if (query.batch && sent.length > 1) {
+    const rows = await query.batch(sent);
+    sent.forEach((q, i) => got.set(q, rows[i]));
   } else {
-    for (const p of sqlPlans) answers.set(p, await query(p.q.sql, p.q.params).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    for (const q of sent) got.set(q, await ask(q));
+  }
+  const answers = new Map<Plan, Rows | Error>();
+  for (const p of own) answers.set(p, got.get(p.q)!);
+  for (const [p, s] of shared) {
+    const rows = got.get(s.q)!;
+    // A shared query that failed (one missing column) is asked again test by test, so the error
+    // lands on the test that caused it.
+    answers.set(p, rows instanceof Error ? await ask(p.q) : [{ value: rows[0]?.[`m${s.index}`] }]);
   }
   const measured = plans.map((p) => ("q" in p ? fromRows(p, answers.get(p)!) : p.m));
   const values: Record<string, number> = {};

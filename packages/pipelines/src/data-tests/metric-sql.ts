@@ -84,6 +84,26 @@ export function metricQuery(kind: TestKind, args: Args): MetricQuery | undefined
   }
 }
 
+/** Metrics that are one aggregate over a table: tests on the same table and filter share one scan. */
+export const AGGREGATES: ReadonlySet<TestKind> = new Set(["row_count", "null_ratio", "distinct_count", "min", "max", "avg", "freshness"]);
+
+function aggregateExpr(kind: TestKind, args: Args): string {
+  const col = typeof args.column === "string" ? quoteIdent(args.column) : "";
+  switch (kind) {
+    case "row_count": return "count(*)::bigint";
+    case "null_ratio": return `CASE WHEN count(*) = 0 THEN 0 ELSE sum(CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END)::float8 / count(*) END`;
+    case "distinct_count": return `count(DISTINCT ${col})::bigint`;
+    case "min": case "max": case "avg": return `${kind}(${col})::float8`;
+    case "freshness": return `extract(epoch FROM (now() - max(${col})::timestamptz))::float8`;
+    default: throw new AppError("internal", `${kind} is not an aggregate metric`);
+  }
+}
+
+/** Several aggregate metrics of one table (and `where`) in one query: columns m0, m1, ... */
+export function aggregatesQuery(table: string, where: unknown, metrics: { kind: TestKind; args: Args }[]): MetricQuery {
+  return { sql: `SELECT ${metrics.map((m, i) => `${aggregateExpr(m.kind, m.args)} AS m${i}`).join(", ")} FROM ${quoteTable(table)}${filter(where)}`, params: [], shape: "scalar" };
+}
+
 /** The number in a scalar query's answer, or an error saying what came back instead. */
 export function scalarOf(rows: readonly Record<string, unknown>[], kind: TestKind): number {
   if (rows.length === 0) throw new AppError("invalid_input", "the query returned no row; it must return one number");
