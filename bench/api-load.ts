@@ -30,8 +30,8 @@ try {
   await db.$executeRaw`UPDATE kitchens SET parent_id = (SELECT id FROM kitchens WHERE name = 'dev') WHERE name LIKE 'k\\_%'`;
   const ids = users.map((u) => u.id);
   await db.$executeRaw`
-    INSERT INTO kitchen_staff (id, kitchen_id, user_id, is_owner)
-    SELECT gen_random_uuid(), k.id, u.uid, u.o = 1
+    INSERT INTO kitchen_staff (kitchen_id, user_id, is_owner)
+    SELECT k.id, u.uid, u.o = 1
     FROM (SELECT id, row_number() OVER (ORDER BY name) AS r FROM kitchens) k
     CROSS JOIN LATERAL (SELECT DISTINCT ON (uid) uid, o FROM (VALUES (${ids[0]}::uuid, 1), ((${ids}::uuid[])[2 + k.r % 19], 2), ((${ids}::uuid[])[2 + (k.r * 7) % 19], 3)) v(uid, o)) u`;
   // Half the runs in dev (the runs page measured), the rest spread over the other Kitchens.
