@@ -3,11 +3,13 @@ import { AppHeader } from "@/components/app-header";
 import { EnvironmentList } from "@/components/environment-list";
 import { HealthBanner } from "@/components/health-banner";
 import { KitchenTree } from "@/components/kitchen-tree";
+import { OperationsNotice } from "@/components/kitchens/operations-notice";
 import { Unavailable } from "@/components/unavailable";
 import { requireUser } from "@/lib/current-user";
 import { db } from "@/lib/deps";
 import { checkHealthCached } from "@/lib/health";
 import { load } from "@/lib/page-data";
+import { findInterruptedOperations } from "@galley/kitchens";
 import { listEnvironments } from "@/lib/read-models/environments";
 import { listKitchensForUser } from "@/lib/read-models/kitchens";
 
@@ -22,6 +24,7 @@ export default async function HomePage() {
     load("the Kitchen tree", async () => ({
       kitchens: await listKitchensForUser(db(), user),
       environments: await listEnvironments(db()),
+      operations: await findInterruptedOperations(db(), user.id),
     })),
   ]);
   return (
@@ -37,6 +40,7 @@ export default async function HomePage() {
               <h2 id="kitchens-heading" className="text-base font-semibold text-slate-900">Kitchens</h2>
               <span className="text-xs text-slate-500">workspaces, each with its branch and schema</span>
             </div>
+            <OperationsNotice operations={data.value.operations} />
             <KitchenTree kitchens={data.value.kitchens} userId={user.id} />
           </section>
           <section aria-labelledby="environments-heading">

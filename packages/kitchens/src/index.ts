@@ -49,5 +49,5 @@ export { setMergeRules, getMergeRules } from "./set-merge-rules";
 export { mergePairOf } from "./merge-pair";
 export { appendAudit, kitchenTarget, findLiveById, findAnyById } from "./kitchen-repository";
 export { repairOperations, startJanitor, JANITOR_LOCK, type JanitorReport, type JanitorDeps } from "./janitor";
-export { Operation, crashAt, findOperationsBySubject, type OperationRecord, type OperationKind, type Checkpoint } from "./operations";
+export { Operation, crashAt, findOperationsBySubject, findInterruptedOperations, type OperationRecord, type OperationKind, type Checkpoint } from "./operations";
 export { viewJournal } from "./view-journal";

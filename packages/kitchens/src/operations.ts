@@ -193,3 +193,18 @@ export async function findOperationsBySubject(db: Db | Tx, subjects: string[], o
   });
   return rows.map(toRecord);
 }
+
+/** A person's own operations that are unfinished or were finished by the janitor (last day): the home page's notice. */
+export async function findInterruptedOperations(db: Db | Tx, actorId: string): Promise<OperationRecord[]> {
+  const rows = await db.operation.findMany({
+    where: {
+      actorId, kind: { in: ["kitchen.create", "kitchen.delete", "kitchen.merge"] },
+      OR: [{ state: "running", leaseUntil: { lt: new Date() } }, { state: { in: ["done", "undone"] }, updatedAt: { gte: new Date(Date.now() - 86_400_000) }, NOT: { error: null } }],
+    },
+    select: OPERATION_SELECT,
+    orderBy: { createdAt: "desc" },
+    take: 10,
+  });
+  // Only the janitor's repairs and stuck operations: an ordinary refusal (undone in-process) is not news.
+  return rows.map(toRecord).filter((o) => o.state === "running" || /janitor/.test(o.error ?? ""));
+}

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { Tag } from "@/components/badges";
 import { KitchenShell, kitchenHref, loadKitchenPage } from "@/components/kitchens/kitchen-page";
 import { KitchenTables } from "@/components/kitchens/kitchen-tables";
+import { OperationsNotice } from "@/components/kitchens/operations-notice";
+import { findOperationsBySubject } from "@galley/kitchens";
 import { Lineage, type LineageNode } from "@/components/kitchens/lineage";
 import { btn, Card } from "@/components/kitchens/ui";
 import { VariablesPanel } from "@/components/kitchens/variables-panel";
@@ -35,6 +37,9 @@ export default async function KitchenPage({ params }: PageProps<"/kitchens/[name
   const { kitchen: k, access, user } = data;
   // The whole visible tree gives the ancestors (and the environments of the children) in one query.
   const tree = await load("the Kitchen tree", () => listKitchensForUser(db(), user));
+  // Unfinished or interrupted operations on this Kitchen (e.g. a deletion the janitor is finishing).
+  const ops = await load("the Kitchen's operations", () => findOperationsBySubject(db(), [k.name]));
+  const notices = ops.ok ? ops.value.filter((o) => o.state === "running" || /janitor/.test(o.error ?? "")) : [];
   if (!tree.ok) return <Unavailable what={tree.reason} />;
   const byName = new Map(tree.value.map((r) => [r.name, r]));
   const ancestors: LineageNode[] = [];
@@ -43,6 +48,7 @@ export default async function KitchenPage({ params }: PageProps<"/kitchens/[name
 
   return (
     <KitchenShell data={data} tab="overview">
+      <OperationsNotice operations={notices} />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <div className="space-y-6">
           <Card title="Details">
