@@ -57,6 +57,9 @@ async function isReady(url: string): Promise<boolean> {
 
 async function build(url: string): Promise<void> {
   await admin(async (c) => {
+    // Data sets of older migrations are not needed any more (each is ~1 GB).
+    const old = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'galley\\_bench\\_dash\\_%' AND datname <> $1`, [DATABASE]);
+    for (const r of old.rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await c.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${DATABASE}" TEMPLATE "${TEMPLATE_DB}"`);
   });
