@@ -31,6 +31,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 # exec node directly (not through pnpm) so the pids we hold are the servers themselves.
+# The demo's alert routes point at this local receiver (webhooks :3999, SMTP :2525): it prints each alert.
+export SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2525}
+(exec node --import tsx scripts/alert-receiver.ts) &
+pids+=($!)
 (cd apps/worker && exec node --import tsx src/main.ts) &
 pids+=($!)
 (cd apps/web && exec node ./node_modules/next/dist/bin/next start -p "${PORT:-3000}") &
@@ -40,5 +44,6 @@ echo
 echo "Galley is up at http://localhost:${PORT:-3000} (ready in $(( $(date +%s) - T0 )) s)"
 echo "Sign in as padma@galley.local (developer), chris@galley.local (DataOps), eric@galley.local (production),"
 echo "maya@galley.local (manager) or admin@galley.local, password: galley-demo-2026"
+echo "Alerts of the demo Kitchens go to the local receiver: see this terminal and $GALLEY_DATA_DIR/alerts.log."
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}"

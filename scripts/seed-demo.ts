@@ -5,6 +5,7 @@ import { getDb, type Db } from "@galley/db";
 import { AnalyticsRepo } from "@galley/git";
 import { seedRepository, seedVault, seedWarehouses } from "./seed-demo-data";
 import { seedDemoHistory } from "./seed-demo-history";
+import { seedDemoAlerts } from "./seed-demo-alerts";
 
 export const DEMO_PASSWORD = "galley-demo-2026";
 
@@ -153,5 +154,8 @@ export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitc
     const commits = Object.fromEntries(await Promise.all(kitchens.map(async (k) => [k, await repo.headOf(k)] as const)));
     history = await seedDemoHistory(db, { commits });
   }
+  // Alert routes to the demo's local receiver and enabled schedules: the demo only (they would
+  // fire in tests that seed the same organisation).
+  if (opts.history) await seedDemoAlerts(db, `${opts.dataDir}/repo.git`, keyring);
   return { users: users.size, kitchens, warehouses, history };
 }
