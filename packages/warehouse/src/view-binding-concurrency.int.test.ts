@@ -8,7 +8,8 @@ import { createKitchenSchema } from "./create-kitchen-schema";
 import { dropKitchenRole, ensureKitchenRole, kitchenRoleName } from "./roles";
 import { runSql } from "./run-sql";
 import { count, scratchWarehouse, type ScratchWarehouse } from "./testing/scratch";
-import { connFromUrl, openWarehouse, type Warehouse } from "./warehouse";
+import { captureDependentViews, dropCapturedViews, repairViews, viewsLockKey, type CapturedView } from "./view-binding";
+import { asPg, connFromUrl, openWarehouse, type Warehouse } from "./warehouse";
 
 let s: ScratchWarehouse;
 const parent = uniq("vbp");
@@ -55,5 +56,26 @@ describe("parallel SQL nodes restructuring tables a child views", () => {
         expect(cols.rowCount).toBe(1);
       }
     }
+  });
+});
+
+describe("a node that died with children's views moved aside", () => {
+  it("the janitor's repairViews waits while a live node holds the schema's lock, then puts the journaled views back", async () => {
+    // What runSql leaves when its worker dies between (1) and (3): views saved in the journal, then dropped.
+    const saved: CapturedView[] = await asPg(s.wh).transaction((tx) => captureDependentViews(tx, parent));
+    expect(saved.map((v) => v.name).sort()).toEqual([...STAGING].sort());
+    await asPg(s.wh).transaction((tx) => dropCapturedViews(tx, saved));
+    expect((await s.wh.query(`SELECT 1 FROM pg_views WHERE schemaname = $1`, [child])).rowCount).toBe(0);
+    // A live node still holds the lock: the janitor leaves the views to it.
+    const held = await asPg(s.wh).sessionLock(viewsLockKey(parent), { wait: false });
+    expect(held).not.toBeNull();
+    expect(await repairViews(s.wh, parent, saved)).toBeNull();
+    await held!.release();
+    // Its process is gone (lock free): the janitor restores them, rebound to the current tables.
+    const report = await repairViews(s.wh, parent, saved);
+    expect(report?.recreated.sort()).toEqual(STAGING.map((t) => `${child}.${t}`).sort());
+    for (const t of STAGING) expect(await count(s.wh, `${child}.${t}`)).toBeGreaterThan(0);
+    // Idempotent: a second pass has nothing to do.
+    expect(await repairViews(s.wh, parent, saved)).toEqual({ recreated: [], lost: [] });
   });
 });
