@@ -10,6 +10,12 @@ test("top-level navigation, the environments list and styled 404s with the heade
   await expect(page.getByTestId("environment-list")).toContainText("development");
   await expect(page.getByTestId("environment-list")).toContainText("production");
 
+  // A Kitchen's Runs tab is its run history.
+  await page.goto("/kitchens/dev");
+  await page.getByRole("navigation", { name: "Kitchen sections" }).getByRole("link", { name: "Runs", exact: true }).click();
+  await expect(page).toHaveURL(/\/runs\?kitchen=dev$/);
+  await expect(page.getByRole("heading", { name: /Run history of dev/ })).toBeVisible();
+
   // An unknown pipeline is a 404 page with the header, not a 500.
   const res = await page.goto("/kitchens/dev/pipelines/no_such_pipeline");
   expect(res?.status()).toBe(404);

@@ -88,6 +88,17 @@ test("a failing node turns red, shows its log and error, and the run offers Resu
   await page.goto("/runs?kitchen=dev&status=failed");
   await expect(page.getByTestId("run-row")).toHaveCount(1);
   await expect(page.getByTestId("run-row").first()).toContainText("smoke_test");
+
+  // Opening the failed run shows the failed node's panel first; "Run again" starts a new run
+  // of the same pipeline with the same parameters.
+  await page.getByTestId("run-row").first().getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  const failedUrl = page.url();
+  await expect(page.getByTestId("node-panel").getByTestId("node-status")).toHaveAttribute("data-status", "failed");
+  await page.getByTestId("run-again").click();
+  await expect(page).not.toHaveURL(failedUrl);
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await expect(page.getByText("expect_regions").first()).toBeVisible();
 });
 
 test("Maya, a manager, reads dev's pipelines but cannot run them", async ({ page }) => {

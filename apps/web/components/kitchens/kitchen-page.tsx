@@ -40,10 +40,11 @@ export async function loadKitchenPage(name: string): Promise<KitchenPageData> {
 
 export type KitchenTab = "overview" | "files" | "history" | "compare" | "merge" | "schedules" | "settings" | "new";
 
-const TABS: { tab: KitchenTab | "pipelines"; label: string; path: string }[] = [
+const TABS: { tab: KitchenTab | "pipelines" | "runs"; label: string; path: string }[] = [
   { tab: "overview", label: "Overview", path: "" },
   { tab: "files", label: "Files", path: "/files" },
   { tab: "pipelines", label: "Pipelines", path: "/pipelines" },
+  { tab: "runs", label: "Runs", path: "/runs" },
   { tab: "history", label: "History", path: "/history" },
   { tab: "compare", label: "Compare", path: "/compare" },
   { tab: "merge", label: "Merge", path: "/merge" },

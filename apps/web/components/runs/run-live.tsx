@@ -133,7 +133,7 @@ function RunHeader({ run, duration, connection, onReconnect, canRun }: { run: Ru
             {run.resumedFromId && <> · resumes <Link href={`/runs/${run.resumedFromId}`} className="underline">an earlier run</Link></>}
           </p>
         </div>
-        <RunActions runId={run.id} status={run.status} canRun={canRun} />
+        <RunActions runId={run.id} status={run.status} canRun={canRun} again={{ kitchen: run.kitchen, pipeline: run.pipeline, parameters: run.parameters, selection: run.selection }} />
       </div>
       {run.executor === "local" ? (
         <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="executor">
