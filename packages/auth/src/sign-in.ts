@@ -58,7 +58,9 @@ async function reserveAttempt(deps: AuthDeps, email: string, ip: string, now: Da
     }
     const row = await tx.signInAttempt.create({ data: { email, ip, succeeded: false, at: now }, select: { id: true } });
     return row.id;
-  });
+    // Guesses queue on the lock, each holding a pooled connection: Prisma's defaults (2 s to get a
+    // connection, 5 s in all) would turn a burst of parallel guesses into internal errors.
+  }, { maxWait: 10_000, timeout: 15_000 });
 }
 
 /**
