@@ -123,9 +123,12 @@ describe("run events", () => {
     expect(await sse.next()).toBeNull();
   });
 
-  it("refuses people off the Kitchen's staff and anonymous callers", async () => {
+  it("refuses people off the Kitchen's staff and anonymous callers; managers read", async () => {
     const id = await newRun();
-    expect((await events(req("/x", { headers: await as("maya@galley.local") }), params({ id }))).status).toBe(403);
+    expect((await events(req("/x", { headers: await as("chris@galley.local") }), params({ id }))).status).toBe(403);
+    const manager = await events(req("/x", { headers: await as("maya@galley.local") }), params({ id }));
+    expect(manager.status).toBe(200);
+    await manager.body?.cancel();
     expect((await events(req("/x"), params({ id }))).status).toBe(401);
   });
 
