@@ -54,7 +54,7 @@ function generate(n: number): PipelineFileInput {
       "    env:",
       '      SCHEMA: "{{schema}}"',
       '      KITCHEN: "{{CurrentKitchen}}"',
-      '      PGPASSWORD: "{{vault.WAREHOUSE_PASSWORD}}"',
+      '      PGPASSWORD: "{{vault.LOADER_TOKEN}}"',
       ...(producer !== undefined ? [`      UPSTREAM_ROWS: "{{outputs.${id(producer)}.rows}}"`] : []),
       "    cpu: 0.5",
       "    memory: 256m",
@@ -80,7 +80,7 @@ if (!first.pipeline) {
   throw new Error("the generated pipeline does not validate");
 }
 
-const ctx = { kitchen: "dev", schema: "k_dev", environment: "dev", runId: "r1", vaultNames: ["WAREHOUSE_PASSWORD"] };
+const ctx = { kitchen: "dev", schema: "k_dev", environment: "dev", runId: "r1", vaultNames: ["LOADER_TOKEN"] };
 const total: number[] = [];
 const parts = { parse: [] as number[], plan: [] as number[], compile: [] as number[], layout: [] as number[] };
 for (let i = 0; i < warmups + iterations; i++) {

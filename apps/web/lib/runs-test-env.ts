@@ -1,6 +1,6 @@
 // A Galley of its own for the pipelines and runs route tests: a migrated database with the demo
 // organisation, a bare analytics repository in a temp dir with test pipelines on every Kitchen's
-// branch, the development vault holding WAREHOUSE_PASSWORD, and signed-in sessions.
+// branch, the vaults holding a pipeline secret LOADER_TOKEN, and signed-in sessions.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,7 +31,7 @@ nodes:
     image: galley-runner:latest
     command: ["sh", "-c", "echo loading"]
     env:
-      PGPASSWORD: "{{vault.WAREHOUSE_PASSWORD}}"
+      PGPASSWORD: "{{vault.LOADER_TOKEN}}"
   - id: report
     type: sql
     depends_on: [load]
@@ -75,7 +75,7 @@ export async function setUpRunsTestEnv(): Promise<RunsTestEnv> {
   const keyring = loadKeyring({ kekFile: path.join(dataDir, "kek"), create: true });
   const admin = await t.db.user.findUniqueOrThrow({ where: { email: "admin@galley.local" } });
   for (const env of await t.db.environment.findMany()) {
-    await setSecret({ db: t.db, keyring }, { environmentId: env.id, name: "WAREHOUSE_PASSWORD", value: `${env.name}-s3cret-value`, actorId: admin.id });
+    await setSecret({ db: t.db, keyring }, { environmentId: env.id, name: "LOADER_TOKEN", value: `${env.name}-s3cret-value`, actorId: admin.id });
   }
   return { t, dataDir, repo, cleanup: async () => (await t.drop(), rmSync(dataDir, { recursive: true, force: true })) };
 }

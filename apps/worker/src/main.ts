@@ -7,7 +7,7 @@ import { createExecutor, nodeNetworkSettings } from "@galley/executor";
 import { AnalyticsRepo } from "@galley/git";
 import { assertNoEviction, connectRedis, createQueues, createWorker, startOutboxDispatcher } from "@galley/queue";
 import { executeNode, reconcileRuns } from "@galley/runs";
-import { loadKeyring, resolveSecrets } from "@galley/vault";
+import { loadKeyring, resolveGalleyCredentials, resolveSecrets } from "@galley/vault";
 import { EnvironmentWarehouses, JANITOR_LOCK, startJanitor, viewJournal, warehouseSchemas } from "@galley/kitchens";
 import { runSql, withTestSession } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
@@ -32,7 +32,14 @@ async function main() {
   const stop = new AbortController();
   const dispatcher = startOutboxDispatcher({ db, queues, intervalMs: 500, signal: stop.signal, listenUrl: config.DATABASE_URL, logger });
   const dispatchNow = () => void dispatcher.dispatchNow().catch((e) => logger.warn("dispatch failed", { err: e }));
-  const warehouses = new NodeWarehouses(db, keyring, config.GALLEY_EXECUTOR === "docker" ? nodeNetworkSettings(config.GALLEY_NODE_SUBNET) : undefined, (message, err) => logger.warn(message, { err }));
+  // Galley's warehouse password is read apart from pipeline secrets (audited, never given to a node).
+  const warehouses = new NodeWarehouses(
+    db,
+    keyring,
+    (environmentId) => resolveGalleyCredentials({ db, keyring }, { environmentId }),
+    config.GALLEY_EXECUTOR === "docker" ? nodeNetworkSettings(config.GALLEY_NODE_SUBNET) : undefined,
+    (message, err) => logger.warn(message, { err }),
+  );
   const source = repoSource(repo);
 
   const nodeWorker = createWorker(
@@ -43,10 +50,10 @@ async function main() {
           db, workerId, source, executor, dispatchNow, logger,
           resolveSecrets: (q) => resolveSecrets({ db, keyring }, q),
           runSql: async (q) => {
-            const wh = await warehouses.get(q.environmentId, q.secrets);
+            const wh = await warehouses.get(q.environmentId);
             // The user's SQL runs logged in as the Kitchen's role; Galley's user only does copy on
             // first write and rebinding other schemas' views around it.
-            const as = await warehouses.asKitchen(q.environmentId, q.schema, q.secrets);
+            const as = await warehouses.asKitchen(q.environmentId, q.schema);
             // Children's view definitions are saved in Galley's database before they are moved aside.
             const journal = viewJournal(db, q.environmentId);
             const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as, journal }).finally(() => as.close().catch(() => {}));
@@ -54,10 +61,10 @@ async function main() {
             if (r.views.lost.length) q.onLog(`views of other Kitchens left absent (their table is gone): ${r.views.lost.map((l) => `${l.view} (${l.reason})`).join("; ")}`);
             return { statements: r.statements, ms: Math.round(r.ms) };
           },
-          warehouseEnv: (envId, schema, secrets) => warehouses.connectionEnv(envId, schema, secrets),
+          warehouseEnv: (envId, schema) => warehouses.connectionEnv(envId, schema),
           // Data tests read as the Kitchen's role, like the node itself: never Galley's user.
           withTestSession: async (q, fn) => {
-            const as = await warehouses.asKitchen(q.environmentId, q.schema, q.secrets);
+            const as = await warehouses.asKitchen(q.environmentId, q.schema);
             try {
               return await withTestSession(as, { schema: q.schema, timeoutMs: q.timeoutMs }, fn);
             } finally {

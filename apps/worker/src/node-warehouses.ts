@@ -1,23 +1,25 @@
 import type { Db } from "@galley/db";
 import { addressForNode, type NodeNetworkSettings } from "@galley/executor";
 import { kitchenRolePassword, type Keyring } from "@galley/vault";
-import { ensureKitchenRole, kitchenRoleName, openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
+import { ensureKitchenRole, openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
 
 /**
  * One pool per environment warehouse (Galley's user), reopened when its password in the vault
  * changes; plus the Kitchens' own LOGIN roles, which nodes run as. Galley's user is never handed
- * to a node: SQL nodes run on a connection logged in as `galley_k_<schema>`, container nodes get
- * that role's PGUSER/PGPASSWORD. Unlike the web's EnvironmentWarehouses (@galley/kitchens), it
- * reads no secrets itself: each node's secrets arrive from resolveSecrets, audited per node.
+ * to a node: SQL nodes run on a connection logged in as the Kitchen's role (`galley_k_<db hash>_<schema>`), container nodes get
+ * that role's PGUSER/PGPASSWORD. Galley's own warehouse password is read apart from the
+ * pipeline's secrets (`credentials`, an audited vault read of Galley's credentials only), so a
+ * pipeline can never name it.
  */
 export class NodeWarehouses {
   private readonly open = new Map<string, { wh: Promise<Warehouse>; password?: string }>();
   /** Roles this process has ensured (created if missing, password set) with the current key. */
-  private readonly ensured = new Map<string, Promise<unknown>>();
+  private readonly ensured = new Map<string, Promise<string>>();
 
   constructor(
     private readonly db: Db,
     private readonly keyring: Keyring,
+    private readonly credentials: (environmentId: string) => Promise<Record<string, string>>,
     /**
      * Galley's node network: where a container finds a warehouse that runs on this machine.
      * Absent with the local executor, whose nodes are processes on the host itself.
@@ -31,13 +33,17 @@ export class NodeWarehouses {
     return { host: env.warehouseHost, port: env.warehousePort, database: env.warehouseDb, user: env.warehouseUser, password, networkMode: env.networkMode };
   }
 
+  /** Galley's pool for the environment, with its current warehouse password (a Galley credential). */
+  async get(environmentId: string): Promise<Warehouse> {
+    return this.pool(environmentId, (await this.credentials(environmentId)).WAREHOUSE_PASSWORD);
+  }
+
   /**
    * The environment's pool for this password. The entry is set before anything is awaited, so
    * parallel nodes seeing a new password share ONE new pool (each used to open its own, and all
    * but the last leaked); the replaced pool is ended once its checked-out clients are released.
    */
-  get(environmentId: string, secrets: Record<string, string>): Promise<Warehouse> {
-    const password = secrets.WAREHOUSE_PASSWORD;
+  pool(environmentId: string, password: string | undefined): Promise<Warehouse> {
     const cached = this.open.get(environmentId);
     if (cached && cached.password === password) return cached.wh;
     const wh = this.conn(environmentId, password).then(({ networkMode: _, ...conn }) => openWarehouse(conn, { applicationName: "galley-worker" }));
@@ -57,29 +63,29 @@ export class NodeWarehouses {
    * role is ensured with Galley's user: a Kitchen made before roles existed gets one, and a new
    * key ring's password takes effect.
    */
-  async kitchenLogin(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ user: string; password: string }> {
+  async kitchenLogin(environmentId: string, schema: string): Promise<{ user: string; password: string }> {
     const password = kitchenRolePassword(this.keyring, environmentId, schema);
     const key = `${environmentId}|${schema}|${this.keyring.activeKekId}`;
     // One ensure per role at a time: a run's parallel nodes share it. A failure is not kept.
     let ensured = this.ensured.get(key);
     if (!ensured) {
-      ensured = this.get(environmentId, secrets).then((admin) => ensureKitchenRole(admin, schema, { password }));
+      ensured = this.get(environmentId).then((admin) => ensureKitchenRole(admin, schema, { password }));
       this.ensured.set(key, ensured);
       ensured.catch(() => this.ensured.get(key) === ensured && this.ensured.delete(key));
     }
-    await ensured;
-    return { user: kitchenRoleName(schema), password };
+    // The role's name carries the warehouse database (roles are cluster-wide): ensure says it.
+    return { user: await ensured, password };
   }
 
   /** A connection logged in as the Kitchen's role, for one SQL node; the caller closes it. */
-  async asKitchen(environmentId: string, schema: string, secrets: Record<string, string>): Promise<Warehouse> {
-    const login = await this.kitchenLogin(environmentId, schema, secrets);
+  async asKitchen(environmentId: string, schema: string): Promise<Warehouse> {
+    const login = await this.kitchenLogin(environmentId, schema);
     const { networkMode: _, ...conn } = await this.conn(environmentId);
     return openWarehouse({ ...conn, ...login }, { applicationName: "galley-worker-node", max: 1 });
   }
 
-  async connectionEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string; hostPorts: number[] }> {
-    const login = await this.kitchenLogin(environmentId, schema, secrets);
+  async connectionEnv(environmentId: string, schema: string): Promise<{ env: Record<string, string>; networkMode: string; hostPorts: number[]; secrets: string[] }> {
+    const login = await this.kitchenLogin(environmentId, schema);
     const c = await this.conn(environmentId);
     // A warehouse on this machine's loopback is, for a node on Galley's network, the gateway;
     // only its port is opened to nodes (and pg_hba asks a password from that subnet).
@@ -98,6 +104,8 @@ export class NodeWarehouses {
       },
       networkMode: c.networkMode,
       hostPorts: at.hostPorts,
+      // A credential like any vault secret: redacted from the node's logs, errors and outputs.
+      secrets: [login.password],
     };
   }
 

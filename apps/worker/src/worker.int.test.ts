@@ -1,10 +1,13 @@
+import path from "node:path";
+import { loadKeyring, setSecret } from "@galley/vault";
 import pg from "pg";
+import { kitchenRoleName } from "@galley/warehouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commit, logsOf, run, setUpGalley, startWorker, stopWorker, tearDownGalley, waitForRun, type WorkerEnv } from "./testing";
 
 let g: WorkerEnv;
 let worker: ReturnType<typeof startWorker>;
-const DEV_SECRET = "development-demo-password-2026";
+const DEV_SECRET = "leak-canary-Yq3p9Zr7-2026";
 
 async function tablesIn(schema: string, database: string): Promise<string[]> {
   const c = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${database}` });
@@ -39,6 +42,10 @@ describe("worker with the Docker executor", () => {
   }, 150_000); // three runs, six containers (each with a network endpoint) and the worker's boot on a busy machine
 
   it("never shows a vault secret: plain, split, base64 or in the compiled pipeline", async () => {
+    const development = await g.db.environment.findUniqueOrThrow({ where: { name: "development" } });
+    const admin = await g.db.user.findUniqueOrThrow({ where: { email: "admin@galley.local" } });
+    const keyring = loadKeyring({ kekFile: path.join(g.dataDir, "kek"), create: false });
+    await setSecret({ db: g.db, keyring }, { environmentId: development.id, name: "LEAK_CANARY", value: DEV_SECRET, actorId: admin.id });
     await commit(g, "padma_feature", {
       "pipelines/leak/pipeline.yaml": [
         "name: leak",
@@ -47,7 +54,7 @@ describe("worker with the Docker executor", () => {
         "    type: container",
         "    image: galley-runner:latest",
         "    command: [sh, -c, 'echo \"pw=$PW\"; printf %s \"$PW\" | head -c 9; printf %s \"$PW\" | tail -c +10; echo; printf %s \"$PW\" | base64']",
-        "    env: { PW: \"{{vault.WAREHOUSE_PASSWORD}}\" }",
+        "    env: { PW: \"{{vault.LEAK_CANARY}}\" }",
       ].join("\n"),
     });
     const { runId } = await run(g, "padma_feature", "leak");
@@ -146,7 +153,7 @@ describe("a Kitchen's nodes run as its own warehouse role", () => {
     await c.connect();
     const who = await c.query("SELECT u FROM padma_feature.own_psql");
     await c.end();
-    expect(who.rows).toEqual([{ u: "galley_k_padma_feature" }]);
+    expect(who.rows).toEqual([{ u: kitchenRoleName("padma_feature", dev) }]);
   });
 });
 

@@ -3,3 +3,4 @@ export * from "./identifiers";
 export * from "./redact";
 export * from "./logger";
 export * from "./config";
+export * from "./credentials";

@@ -105,12 +105,24 @@ export async function readOutputs(workDir: string, outputsFile: string, secrets:
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return { ok: false, error: `outputs file ${name} is not valid JSON: ${redactText((err as Error).message, secrets)}` };
+    return { ok: false, error: `outputs file ${name} is not valid JSON${jsonErrorWhere(text, (err as Error).message)}` };
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     return { ok: false, error: `outputs file ${name} must hold a JSON object, got ${Array.isArray(parsed) ? "an array" : typeof parsed}` };
   }
   return { ok: true, outputs: redactDeep(parsed, secrets) as Record<string, unknown> };
+}
+
+/**
+ * Where JSON.parse failed, never what it read: its messages quote the file ("Unexpected token
+ * 'C', "CANARY-7f3"... is not valid JSON"), and a secret cut in two escapes redaction.
+ */
+export function jsonErrorWhere(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return "";
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split("\n").length;
+  return ` (line ${line}, column ${before.length - before.lastIndexOf("\n")})`;
 }
 
 function redactDeep(value: unknown, secrets: readonly string[]): unknown {

@@ -6,7 +6,7 @@ import { parsePipeline } from "./parse-pipeline";
 
 // The demo with a secret from the vault in both container nodes (the demo itself needs none: the
 // worker gives containers the Kitchen's own credentials).
-const WITH_SECRET = DEMO_YAML.replace(/\n    env:\n/g, '\n    env:\n      PGPASSWORD: "{{vault.WAREHOUSE_PASSWORD}}"\n');
+const WITH_SECRET = DEMO_YAML.replace(/\n    env:\n/g, '\n    env:\n      PGPASSWORD: "{{vault.LOADER_TOKEN}}"\n');
 const { pipeline } = parsePipeline({ path: "pipelines/orders_daily/pipeline.yaml", content: WITH_SECRET, sources: { "transform.sql": DEMO_TRANSFORM_SQL } });
 const ctx: CompileContext = {
   kitchen: "dev_anna",
@@ -15,7 +15,7 @@ const ctx: CompileContext = {
   runId: "run_7",
   params: { min_amount: 25 },
   overrides: { runner_image: "registry.local/runner:2", min_amount: 5 },
-  vaultNames: ["WAREHOUSE_PASSWORD"],
+  vaultNames: ["LOADER_TOKEN"],
 };
 
 describe("compilePipeline", () => {
@@ -44,7 +44,7 @@ describe("compilePipeline", () => {
       CurrentKitchen: { value: "dev_anna", source: "context" },
       "run.id": { value: "run_7", source: "context" },
       "params.min_amount": { value: "25", source: "run" },
-      "vault.WAREHOUSE_PASSWORD": { value: "***", source: "vault" },
+      "vault.LOADER_TOKEN": { value: "***", source: "vault" },
       "outputs.summary.revenue": { value: null, source: "upstream" },
     });
     expect(compiled).toMatchObject({ pipeline: "orders_daily", kitchen: "dev_anna", schema: "k_dev_anna", environment: "dev", runId: "run_7" });
@@ -64,7 +64,7 @@ describe("compilePipeline", () => {
     expect(isAppError(caught)).toBe(true);
     const err = caught as { code: string; message: string; details: { field: string }[] };
     expect(err.code).toBe("invalid_input");
-    expect(err.message).toMatch(/^pipelines\/orders_daily\/pipeline\.yaml:28: unknown variable \{\{vault\.WAREHOUSE_PASSWORD\}\}.*\(and 1 more\)$/);
+    expect(err.message).toMatch(/^pipelines\/orders_daily\/pipeline\.yaml:28: unknown variable \{\{vault\.LOADER_TOKEN\}\}.*\(and 1 more\)$/);
     expect(err.details.map((d) => d.field)).toEqual(["nodes[0].env.PGPASSWORD", "nodes[2].env.PGPASSWORD"]);
   });
 
@@ -88,7 +88,7 @@ describe("resolveVariables", () => {
       "pipeline",
       "params.min_amount",
       "params.runner_image",
-      "vault.WAREHOUSE_PASSWORD",
+      "vault.LOADER_TOKEN",
       "outputs.summary.orders",
       "outputs.summary.revenue",
       "outputs.summary.top_region",

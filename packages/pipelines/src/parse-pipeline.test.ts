@@ -113,12 +113,22 @@ describe("parsePipeline: errors name file, line and field", () => {
   });
 
   it("checks vault variables against the environment's vault names when given", () => {
-    const content = pipelineWith('  - id: a\n    type: container\n    image: alpine\n    env:\n      PW: "{{vault.WAREHOUSE_PASSWORD}}"\n      TOKEN: "{{vault.API_TOKEN}}"\n');
+    const content = pipelineWith('  - id: a\n    type: container\n    image: alpine\n    env:\n      PW: "{{vault.LOADER_TOKEN}}"\n      TOKEN: "{{vault.API_TOKEN}}"\n');
     const r = parse(content);
     expect(r.errors).toEqual([]);
-    const errors = validatePipeline(r.pipeline!, { vaultNames: ["WAREHOUSE_PASSWORD"] });
+    const errors = validatePipeline(r.pipeline!, { vaultNames: ["LOADER_TOKEN"] });
     expect(errors).toEqual([
       { file: FILE, line: 8, column: 15, field: "nodes[0].env.TOKEN", message: 'unknown variable {{vault.API_TOKEN}}: no secret "API_TOKEN" in this environment\'s vault' },
+    ]);
+  });
+
+  it("refuses Galley's own credentials (issue 7 finding 4), even when the vault holds them", () => {
+    const content = pipelineWith('  - id: a\n    type: container\n    image: alpine\n    env:\n      PGPASSWORD: "{{vault.WAREHOUSE_PASSWORD}}"\n      SALT: "{{vault.MASK_SALT}}"\n');
+    // Refused by parsing itself, whatever the environment's vault holds.
+    const r = parse(content);
+    expect(r.errors.map((e) => [e.line, e.field, e.message])).toEqual([
+      [7, "nodes[0].env.PGPASSWORD", expect.stringMatching(/^\{\{vault\.WAREHOUSE_PASSWORD\}\} is Galley's own credential, not a pipeline secret: pipelines cannot use it/)],
+      [8, "nodes[0].env.SALT", expect.stringMatching(/^\{\{vault\.MASK_SALT\}\} is Galley's own credential/)],
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { isGalleyCredential } from "@galley/core";
 import type { ErrorSink } from "./error-sink";
 import { ancestorOracle, type Graph } from "./graph";
 import { scanTemplate, templatedStrings, type TemplatePart, type VariableRef } from "./templates";
@@ -62,6 +63,9 @@ function refProblem(ref: VariableRef, c: RefContext): string | undefined {
     return Object.hasOwn(c.pipeline.parameters, ref.name) ? undefined : `unknown variable {{params.${ref.name}}}: parameter "${ref.name}" is not declared under parameters`;
   }
   if (ref.kind === "vault") {
+    if (isGalleyCredential(ref.name)) {
+      return `{{vault.${ref.name}}} is Galley's own credential, not a pipeline secret: pipelines cannot use it (a container node reaches the warehouse as its Kitchen's role through PGHOST, PGUSER and PGPASSWORD)`;
+    }
     return !c.vault || c.vault.has(ref.name) ? undefined : `unknown variable {{vault.${ref.name}}}: no secret "${ref.name}" in this environment's vault`;
   }
   if (ref.kind !== "outputs") return undefined;

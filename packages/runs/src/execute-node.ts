@@ -14,7 +14,7 @@ export interface SqlRequest {
   sql: string;
   timeoutMs: number;
   signal: AbortSignal;
-  /** The environment's secrets (the warehouse password among them). */
+  /** The pipeline's secrets of the environment (never Galley's own credentials). */
   secrets: Record<string, string>;
   /** Where the SQL came from, for errors' file:line. */
   source?: string;
@@ -29,8 +29,11 @@ export interface ExecuteNodeDeps {
   runSql(q: SqlRequest): Promise<{ statements: number; ms: number }>;
   /** Secrets of the environment, audited as read for this run and node. */
   resolveSecrets(q: { environmentId: string; runId: string; nodeId: string }): Promise<Record<string, string>>;
-  /** Connection variables (PGHOST…) a container node gets to reach its Kitchen's warehouse. */
-  warehouseEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string; hostPorts?: number[] }>;
+  /**
+   * Connection variables (PGHOST…) a container node gets to reach its Kitchen's warehouse;
+   * `secrets`: the credential values among them (the Kitchen role's password), to redact.
+   */
+  warehouseEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string; hostPorts?: number[]; secrets?: string[] }>;
   /** The node's warehouse session (the Kitchen's role) for its data tests. */
   withTestSession?: WithTestSession;
   dispatchNow?: () => void;
@@ -201,7 +204,7 @@ async function runContainerNode(
     networkMode: wh.networkMode,
     hostPorts: wh.hostPorts,
     outputsFile: node.outputs,
-    secrets: secretValues,
+    secrets: [...new Set([...secretValues, ...(wh.secrets ?? [])])],
   };
   const r = await deps.executor.run(spec, {
     onLog: (stream, line) => sink.write(stream, line),

@@ -10,7 +10,7 @@ export { deleteSecret } from "./delete-secret";
 export type { DeleteSecretInput } from "./delete-secret";
 export { listSecrets } from "./list-secrets";
 export type { SecretMetadata } from "./list-secrets";
-export { readEnvironmentSecrets, resolveSecrets } from "./resolve-secrets";
+export { readEnvironmentSecrets, resolveGalleyCredentials, resolveSecrets } from "./resolve-secrets";
 export { resolveSecret } from "./resolve-secret";
 export type { ResolveSecretInput } from "./resolve-secret";
 export type { ReadEnvironmentSecretsInput, ResolveSecretsInput } from "./resolve-secrets";

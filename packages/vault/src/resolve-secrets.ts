@@ -1,3 +1,4 @@
+import { GALLEY_CREDENTIAL_NAMES } from "@galley/core";
 import type { VaultDeps } from "./deps";
 import { openSecret } from "./envelope";
 import { assertUuid } from "./validation";
@@ -11,7 +12,9 @@ export interface ResolveSecretsInput {
 }
 
 /**
- * The worker's only way to get secret values, at node start. Fails closed: the audit row is
+ * The worker's only way to get a pipeline's secret values, at node start. Galley's own
+ * credentials (WAREHOUSE_PASSWORD, MASK_SALT: @galley/core GALLEY_CREDENTIAL_NAMES) are never
+ * among them (issue 7 finding 4): see resolveGalleyCredentials. Fails closed: the audit row is
  * committed (same statement as the read) before anything is decrypted, so no audit row, no values.
  */
 export async function resolveSecrets(deps: VaultDeps, input: ResolveSecretsInput): Promise<Record<string, string>> {
@@ -20,7 +23,7 @@ export async function resolveSecrets(deps: VaultDeps, input: ResolveSecretsInput
   assertUuid(runId, "runId");
   const { secrets } = await readSealedSecretsAudited(
     environmentId,
-    { target: secretTarget(environmentId), runId, nodeId: input.nodeId ?? null, requestId: input.requestId ?? null },
+    { target: secretTarget(environmentId), runId, nodeId: input.nodeId ?? null, requestId: input.requestId ?? null, excludeNames: [...GALLEY_CREDENTIAL_NAMES] },
     deps.db,
   );
   const values: Record<string, string> = {};
@@ -51,4 +54,9 @@ export async function readEnvironmentSecrets(deps: VaultDeps, input: ReadEnviron
   const values: Record<string, string> = {};
   for (const r of secrets) values[r.name] = openSecret(deps.keyring, { environmentId, name: r.name, version: r.version }, r.ciphertext);
   return values;
+}
+
+/** Galley's own credentials of an environment (warehouse password, mask salt), read apart from a pipeline's secrets. */
+export function resolveGalleyCredentials(deps: VaultDeps, input: { environmentId: string; purpose?: string }): Promise<Record<string, string>> {
+  return readEnvironmentSecrets(deps, { environmentId: input.environmentId, names: [...GALLEY_CREDENTIAL_NAMES], purpose: input.purpose ?? "warehouse connection (worker)" });
 }

@@ -70,6 +70,8 @@ export interface ReadAudit {
   purpose?: string;
   /** Only these secrets (all of the environment's when absent). */
   names?: string[];
+  /** Never these (a node's read leaves out Galley's own credentials). */
+  excludeNames?: string[];
 }
 
 /**
@@ -87,6 +89,7 @@ export async function readSealedSecretsAudited(
       SELECT name, version, ciphertext FROM vault_secrets
       WHERE environment_id = ${environmentId}::uuid AND name NOT LIKE ${NODE_HIDDEN_PREFIX_LIKE}
         AND (${audit.names ?? null}::text[] IS NULL OR name = ANY(${audit.names ?? null}::text[]))
+        AND NOT (name = ANY(${audit.excludeNames ?? []}::text[]))
     ), a AS (
       INSERT INTO audit_log (actor_id, action, target, details, request_id)
       SELECT NULL, 'vault.read', ${audit.target},

@@ -3,7 +3,9 @@ import { AppError, qualified, quoteIdent } from "@galley/core";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { listRelations, schemaExists, type CatalogRelation } from "./catalog";
 import type { KitchenTableReport } from "./create-kitchen-schema";
+import { readParentSafely } from "./read-parent";
 import { planTables, type TablePlan, type TDataPolicy } from "./data-policy";
+import { createReboundViews, parentViews, type ParentView } from "./rebind-views";
 import { grantKitchenRole } from "./roles";
 import { fillSelect, maskedType, type Capabilities } from "./select-builder";
 import { sqlError } from "./sql-errors";
@@ -45,13 +47,23 @@ export async function copyAcrossWarehouses(src: PgWarehouse, dst: PgWarehouse, i
       }
       const rels = await listRelations(stx, input.parentSchema);
       const plans = planTables(input.policy, rels, { crossWarehouse: true });
+      // Views are recreated in the target (defined over the copies), never read: see rebind-views.
+      const views = plans.some((p) => p.mode === "view") ? await parentViews(stx, input.parentSchema) : new Map<string, ParentView>();
+      await readParentSafely(stx);
       const report = await dst.transaction(async (dtx) => {
         if (await schemaExists(dtx, input.schema)) {
           throw new AppError("conflict", `schema "${input.schema}" already exists in warehouse ${dst.label}`, { field: "schema" });
         }
         await dtx.query(`CREATE SCHEMA ${quoteIdent(input.schema)}`);
         const out: KitchenTableReport[] = [];
-        for (let i = 0; i < plans.length; i++) out.push(await copyTable(stx, dtx, rels[i], plans[i], input, scaps));
+        for (let i = 0; i < plans.length; i++) {
+          if (plans[i].mode === "view") out.push({ table: rels[i].name, mode: "view", note: "the parent's view, defined over this Kitchen's relations" });
+          else out.push(await copyTable(stx, dtx, rels[i], plans[i], input, scaps));
+        }
+        const failed = await createReboundViews(dtx, input.schema, undefined, [...views.values()]);
+        for (const [name, why] of failed) {
+          throw new AppError("invalid_input", `view ${input.parentSchema}.${name} cannot be defined in warehouse ${dst.label} over the Kitchen's tables: ${why}`, { field: `tables.${name}` });
+        }
         if (input.role) await grantKitchenRole(dtx, input.schema, typeof input.role === "object" ? { password: input.role.password } : {});
         return out;
       });

@@ -5,6 +5,8 @@ import { parseDataPolicy, planTables, type TablePlan, type TDataMode, type TData
 import { grantKitchenRole } from "./roles";
 import { fillSelect, type Capabilities } from "./select-builder";
 import { sqlError } from "./sql-errors";
+import { readParentSafely } from "./read-parent";
+import { createReboundViews, parentViews, viewsToRebind } from "./rebind-views";
 import { asPg, type PgTx, type Warehouse } from "./warehouse";
 
 export interface CreateKitchenSchemaInput {
@@ -88,7 +90,9 @@ async function fillSchema(
   plans: TablePlan[],
   caps: Capabilities,
 ): Promise<KitchenTableReport[]> {
-  const views = plans.filter((p) => p.mode === "view");
+  const defs = plans.some((p) => p.mode === "view") ? await parentViews(tx, input.parentSchema) : new Map();
+  const rebind = viewsToRebind(plans, defs);
+  const views = plans.filter((p) => p.mode === "view" && !rebind.has(p.table));
   // Views are cheap and rarely fail: one round trip for all of them.
   if (views.length) {
     await tx.query(views.map((p) => createViewSql(input.schema, input.parentSchema, p.table, caps)).join("\n")).catch((e) => {
@@ -96,6 +100,7 @@ async function fillSchema(
     });
   }
   const report: KitchenTableReport[] = [];
+  if (plans.some((p) => p.mode !== "view")) await readParentSafely(tx);
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i];
     const target = qualified(input.schema, plan.table);
@@ -107,6 +112,8 @@ async function fillSchema(
       } else if (plan.mode !== "view") {
         const r = await tx.query(`CREATE TABLE ${target} AS ${fillSelect(rels[i], plan, caps, input.maskSalt)}`);
         entry.rows = r.rowCount;
+      } else if (rebind.has(plan.table)) {
+        entry.note = "the parent's view, defined over this Kitchen's relations";
       }
     } catch (e) {
       const err = sqlError(e);
@@ -117,6 +124,18 @@ async function fillSchema(
       });
     }
     report.push(entry);
+  }
+  if (rebind.size) {
+    const failed = await createReboundViews(tx, input.schema, input.parentSchema, [...rebind].map((n) => defs.get(n)!));
+    // A view whose definition cannot be bound here (it names something the child lacks) stays a
+    // zero-copy view of the parent's view: still a view, never a copy made by running it.
+    if (failed.size) {
+      await tx.query([...failed.keys()].map((n) => createViewSql(input.schema, input.parentSchema, n, caps)).join("\n"));
+      for (const e of report) {
+        const why = failed.get(e.table);
+        if (why) e.note = `kept as a view of the parent's view (could not be defined over this Kitchen's relations: ${why})`;
+      }
+    }
   }
   return report;
 }

@@ -38,6 +38,8 @@ export const DEFAULT_SAMPLE: TSample = { percent: 10 };
 export interface ParentRelation {
   name: string;
   columns: { name: string; type: string }[];
+  /** pg_class.relkind; 'v' (a view) stays a view in the child under every policy. */
+  relkind?: string;
 }
 
 export interface TablePlan {
@@ -49,6 +51,11 @@ export interface TablePlan {
   masks: Record<string, TMask>;
   /** Why the mode differs from the one the policy asked for, if it does. */
   note?: string;
+  /**
+   * For a parent VIEW whose policy asked for copy, sample or empty (or across warehouses): the
+   * child gets the view's own definition bound to the child's relations, not a view of the parent.
+   */
+  rebind?: boolean;
 }
 
 export function parseDataPolicy(value: unknown): TDataPolicy {
@@ -71,6 +78,11 @@ export function planTables(policy: TDataPolicy, parent: ParentRelation[], opts: 
   for (const [table, cols] of Object.entries(policy.masks ?? {})) {
     const rel = byName.get(table);
     if (!rel) throw new AppError("invalid_input", `data policy masks table "${table}", which the parent schema does not have`, { field: `policy.masks.${table}` });
+    // A view stays a view (defined over the child's relations), so its columns come from tables:
+    // masking the view alone would leave the table it reads unmasked.
+    if (rel.relkind === "v") {
+      throw new AppError("invalid_input", `data policy masks "${table}", which is a view: mask the columns of the tables it reads instead`, { field: `policy.masks.${table}` });
+    }
     for (const col of Object.keys(cols)) {
       if (!rel.columns.some((c) => c.name === col)) {
         throw new AppError("invalid_input", `data policy masks column "${table}"."${col}", which does not exist`, { field: `policy.masks.${table}.${col}` });
@@ -86,6 +98,8 @@ function planOne(policy: TDataPolicy, rel: ParentRelation, cross: boolean): Tabl
   const masks = policy.masks?.[rel.name] ?? {};
   const hasMasks = Object.keys(masks).length > 0;
   const sampleOf = () => configured?.sample ?? policy.sample ?? DEFAULT_SAMPLE;
+  // Object kinds are kept: only tables are copied, sampled or emptied (issue 9 finding 7).
+  if (rel.relkind === "v") return asked === "view" && !cross ? { table: rel.name, mode: "view", masks: {} } : { table: rel.name, mode: "view", masks: {}, rebind: true };
   if (asked === "empty") return { table: rel.name, mode: "empty", masks: {} };
   if (asked === "copy") return { table: rel.name, mode: "copy", masks };
   if (asked === "sample") return { table: rel.name, mode: "sample", sample: sampleOf(), masks };

@@ -21,6 +21,7 @@ export { withDependentViewsPreserved, repairViews, viewsLockKey, type ViewsRepor
 export { prepareWrite, type PrepareWriteReport } from "./prepare-write";
 export { runSql, metric, type RunSqlInput, type RunSqlResult } from "./run-sql";
 export { withTestSession, type TestSessionQuery } from "./test-session";
-export { ensureKitchenRole, dropKitchenRole, kitchenRoleName } from "./roles";
+export { ensureKitchenRole, dropKitchenRole, kitchenRoleName, readerRoleName } from "./roles";
+export { scramSha256Verifier } from "./scram";
 export { analyzeScript, type ScriptAnalysis, type WriteTarget, type WriteKind } from "./sql-targets";
 export { diffTables, type DiffTablesInput, type DiffSide, type TableDiff } from "./data-diff";

@@ -2,7 +2,7 @@ import { uniq } from "@galley/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema } from "./catalog";
 import { createKitchenSchema } from "./create-kitchen-schema";
-import { dropKitchenRole, ensureKitchenRole, kitchenRoleName } from "./roles";
+import { dropKitchenRole, ensureKitchenRole, kitchenRoleName, readerRoleName } from "./roles";
 import { metric, runSql } from "./run-sql";
 import { count, scratchWarehouse, seedParent, type ScratchWarehouse } from "./testing/scratch";
 
@@ -30,11 +30,11 @@ afterAll(async () => {
 });
 
 describe("Kitchen roles", () => {
-  it("own their schema and everything in it", async () => {
-    expect(await ownerOf(ka, "orders")).toBe(kitchenRoleName(ka));
+  it("own their schema and everything in it but the Galley views, which the parent's reader role owns", async () => {
+    expect(await ownerOf(ka, "orders")).toBe(readerRoleName("dev", s.name));
     const n = await s.wh.query<{ o: string }>(`SELECT pg_get_userbyid(nspowner) AS o FROM pg_namespace WHERE nspname = $1`, [kb]);
-    expect(n.rows[0].o).toBe(kitchenRoleName(kb));
-    expect(await ownerOf(kb, "users")).toBe(kitchenRoleName(kb));
+    expect(n.rows[0].o).toBe(kitchenRoleName(kb, s.name));
+    expect(await ownerOf(kb, "users")).toBe(kitchenRoleName(kb, s.name));
   });
 
   it("deny Kitchen A's SQL on Kitchen B's schema and writes to the parent", async () => {
@@ -57,10 +57,10 @@ describe("Kitchen roles", () => {
     expect(await metric(s.wh, { schema: ka, sql: `SELECT count(*) FROM users` })).toBe(200);
     const w = await run(ka, `INSERT INTO orders (id, user_id) VALUES (-1, 1)`);
     expect(w.materialised).toEqual(["orders"]);
-    expect(await ownerOf(ka, "orders")).toBe(kitchenRoleName(ka));
+    expect(await ownerOf(ka, "orders")).toBe(kitchenRoleName(ka, s.name));
     const r = await run("dev", `DROP TABLE users; CREATE TABLE users AS SELECT g AS id FROM generate_series(1, 3) g`);
     expect(r.views.recreated).toEqual([`${ka}.users`]);
-    expect(await ownerOf(ka, "users")).toBe(kitchenRoleName(ka));
+    expect(await ownerOf(ka, "users")).toBe(readerRoleName("dev", s.name));
     expect(await metric(s.wh, { schema: ka, sql: `SELECT count(*) FROM users` })).toBe(3);
   });
 
@@ -70,7 +70,7 @@ describe("Kitchen roles", () => {
     try {
       await ensureKitchenRole(s.wh, name);
       await ensureKitchenRole(s.wh, name); // idempotent
-      expect(await ownerOf(name, "big")).toBe(kitchenRoleName(name));
+      expect(await ownerOf(name, "big")).toBe(readerRoleName("dev", s.name));
       expect(await metric(s.wh, { schema: name, sql: `SELECT count(*) FROM big` })).toBe(10000);
     } finally {
       await dropSchema(s.wh, name);
@@ -83,7 +83,7 @@ describe("Kitchen roles", () => {
     await createKitchenSchema(s.wh, { schema: name, parentSchema: "dev", policy: { default: "view" }, role: true });
     await dropSchema(s.wh, name);
     expect(await dropKitchenRole(s.wh, name)).toEqual({ dropped: true });
-    const left = await s.wh.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [kitchenRoleName(name)]);
+    const left = await s.wh.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [kitchenRoleName(name, s.name)]);
     expect(left.rowCount).toBe(0);
   });
 });

@@ -17,6 +17,12 @@ export interface Column {
   name: string;
   /** format_type() of the column, e.g. `character varying(20)`, `integer`, `public."my type"`. */
   type: string;
+  /**
+   * False for enums, domains and other types defined outside pg_catalog. Their casts can be
+   * user-defined functions (CREATE CAST) and a domain's CHECK can call one, so masks never cast
+   * to or from them: the type's own output function (format %s) gives the text, the result stays text.
+   */
+  builtin?: boolean;
 }
 
 export interface SourceRelation {
@@ -47,9 +53,9 @@ export function classifyType(type: string): TypeClass {
   return "other";
 }
 
-const asText = (col: string) => `CAST(${quoteIdent(col)} AS text)`;
+const asText = (col: Column) => (col.builtin === false ? `format('%s', ${quoteIdent(col.name)})` : `CAST(${quoteIdent(col.name)} AS text)`);
 const salted = (expr: string, salt?: string) => (salt ? `${quoteLiteral(salt)} || ${expr}` : expr);
-const castTo = (expr: string, type: string) => (isSafeTypeName(type) ? `CAST(${expr} AS ${type})` : expr);
+const castTo = (expr: string, col: Column) => (col.builtin !== false && isSafeTypeName(col.type) ? `CAST(${expr} AS ${col.type})` : expr);
 
 /**
  * Same-shape replacement, deterministic per input (so fake keys still join): each digit
@@ -103,11 +109,11 @@ function hashSql(v: string, caps: Capabilities, salt?: string): string {
 
 function fakeSql(col: Column, caps: Capabilities, salt?: string): string {
   if (caps.redshift) throw new AppError("invalid_input", `fake masks need PostgreSQL (column "${col.name}"); use hash, null or fixed on Redshift`);
-  const v = asText(col.name);
-  const cls = classifyType(col.type);
-  if (cls === "string") return castTo(fakeTextSql(v, true, salt), col.type);
+  const v = asText(col);
+  const cls = col.builtin === false ? "other" : classifyType(col.type);
+  if (cls === "string") return castTo(fakeTextSql(v, true, salt), col);
   if (cls === "int") return fakeIntSql(col, salt);
-  if (cls === "decimal") return castTo(fakeTextSql(v, false, salt), col.type);
+  if (cls === "decimal") return castTo(fakeTextSql(v, false, salt), col);
   if (cls === "uuid") return `CAST(md5(${salted(v, salt)}) AS uuid)`;
   return fakeTextSql(v, true, salt);
 }
@@ -115,11 +121,11 @@ function fakeSql(col: Column, caps: Capabilities, salt?: string): string {
 export function maskExpression(col: Column, mask: TMask, caps: Capabilities, salt?: string): string {
   switch (mask.kind) {
     case "hash":
-      return hashSql(asText(col.name), caps, salt);
+      return hashSql(asText(col), caps, salt);
     case "null":
-      return castTo("NULL", col.type);
+      return castTo("NULL", col);
     case "fixed":
-      return castTo(quoteLiteral(mask.value ?? ""), col.type);
+      return castTo(quoteLiteral(mask.value ?? ""), col);
     case "fake":
       return fakeSql(col, caps, salt);
   }
@@ -127,7 +133,7 @@ export function maskExpression(col: Column, mask: TMask, caps: Capabilities, sal
 
 /** The column type a masked column ends up with (hashes are text; some fakes fall back to text). */
 export function maskedType(col: Column, mask: TMask | undefined): string {
-  const safe = isSafeTypeName(col.type) ? col.type : "text";
+  const safe = isSafeTypeName(col.type) && (col.builtin !== false || !mask) ? col.type : "text";
   if (!mask) return safe;
   if (mask.kind === "hash") return "text";
   if (mask.kind === "fake" && classifyType(col.type) === "other") return "text";

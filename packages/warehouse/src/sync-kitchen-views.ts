@@ -2,6 +2,7 @@ import { AppError, quoteIdent } from "@galley/core";
 import { listRelations, schemaExists } from "./catalog";
 import { createViewSql } from "./create-kitchen-schema";
 import { parseDataPolicy, planTables, type TDataPolicy } from "./data-policy";
+import { bindGalleyViews, kitchenRoleOf } from "./roles";
 import { asPg, type Warehouse } from "./warehouse";
 
 /**
@@ -17,8 +18,12 @@ export async function syncKitchenViews(wh: Warehouse, input: { schema: string; p
     if (!(await schemaExists(tx, input.schema))) throw new AppError("not_found", `schema "${input.schema}" does not exist`, { field: "schema" });
     const parent = await listRelations(tx, input.parentSchema);
     const own = new Set((await listRelations(tx, input.schema)).map((r) => r.name));
-    const missing = planTables(policy, parent).filter((p) => p.mode === "view" && !own.has(p.table));
-    if (missing.length) await tx.query(missing.map((p) => createViewSql(input.schema, input.parentSchema, p.table, caps)).join("\n"));
+    const missing = planTables(policy, parent).filter((p) => p.mode === "view" && !p.rebind && !own.has(p.table));
+    if (missing.length) {
+      await tx.query(missing.map((p) => createViewSql(input.schema, input.parentSchema, p.table, caps)).join("\n"));
+      const role = caps.redshift ? undefined : await kitchenRoleOf(tx, input.schema);
+      if (role) await bindGalleyViews(tx, input.schema, role, (await tx.query<{ d: string }>(`SELECT current_database() AS d`)).rows[0].d);
+    }
     return { created: missing.map((p) => p.table) };
   });
 }

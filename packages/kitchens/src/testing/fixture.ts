@@ -145,8 +145,10 @@ export async function traces(f: KitchenFixture, name: string) {
     userSchemas(f.wh.development),
     userSchemas(f.wh.production),
     f.db.kitchen.count({ where: { name, deletedAt: null } }),
-    // Roles are cluster-wide: one query answers for both warehouses.
-    f.wh.development.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [kitchenRoleName(name)]),
+    // Roles are cluster-wide (named per database): one query answers for both warehouses.
+    f.wh.development.query(`SELECT 1 FROM pg_roles WHERE rolname = ANY($1::text[])`, [
+      [kitchenRoleName(name, connFromUrl(f.urls.development).database), kitchenRoleName(name, connFromUrl(f.urls.production).database)],
+    ]),
   ]);
   return { branch, schema: devSchemas.includes(name) || prodSchemas.includes(name), role: role.rowCount! > 0, liveRows: rows };
 }
