@@ -5,7 +5,7 @@ import type { Db } from "@galley/db";
 import { ensureDatabase } from "@galley/db/migrate";
 import { AnalyticsRepo } from "@galley/git";
 import { kitchenRolePassword, loadKeyring, openSecret, setSecret, type Keyring } from "@galley/vault";
-import { createKitchenSchema, ensureKitchenRole, openWarehouse, schemaExists, type Warehouse } from "@galley/warehouse";
+import { createKitchenSchema, ensureGalleyRole, ensureKitchenRole, galleyRoleName, openWarehouse, schemaExists, type Warehouse } from "@galley/warehouse";
 
 const DEMO_REPO_DIR = path.join(import.meta.dirname, "demo-repo");
 const AUTHOR = { name: "Galley demo", email: "admin@galley.local" };
@@ -78,20 +78,41 @@ const KITCHEN_SCHEMAS = [
 ];
 
 /**
+ * Galley's own user in each warehouse database: a NON-superuser role (see @galley/warehouse
+ * galley-role) with the environment's WAREHOUSE_PASSWORD, made with the seed's superuser
+ * connection. Everything after this (data, Kitchens, their roles) runs as that role.
+ */
+async function galleyWarehouses(
+  envs: { name: string; conn: { host: string; port: number; database: string; user: string }; galleyPassword: string }[],
+): Promise<Map<string, { wh: Warehouse; user: string }>> {
+  const out = new Map<string, { wh: Warehouse; user: string }>();
+  for (const e of envs) {
+    await ensureDatabase(`postgresql://${encodeURIComponent(e.conn.user)}@${e.conn.host}:${e.conn.port}/${e.conn.database}`);
+    const admin = openWarehouse(e.conn, { applicationName: "galley-seed-admin" });
+    const user = galleyRoleName(e.conn.database);
+    try {
+      await ensureGalleyRole(admin, { role: user, password: e.galleyPassword });
+    } finally {
+      await admin.close();
+    }
+    out.set(e.name, { user, wh: openWarehouse({ ...e.conn, user, password: e.galleyPassword }, { applicationName: "galley-seed" }) });
+  }
+  return out;
+}
+
+/**
  * Warehouses: production's schema holds the source data; dev (development warehouse) gets a
  * masked 50% sample streamed across, padma_feature gets zero-copy views over dev. Every Kitchen
  * gets its LOGIN role (created if missing, password always set, so a new key ring works).
+ * Returns what was made and, per environment, Galley's warehouse user.
  */
 export async function seedWarehouses(
-  envs: { name: string; id: string; conn: { host: string; port: number; database: string; user: string } }[],
+  envs: { name: string; id: string; conn: { host: string; port: number; database: string; user: string }; galleyPassword: string }[],
   keyring: Keyring,
-): Promise<Record<string, string>> {
+): Promise<{ report: Record<string, string>; users: Record<string, string> }> {
   const report: Record<string, string> = {};
-  const whs = new Map<string, Warehouse>();
-  for (const e of envs) {
-    await ensureDatabase(`postgresql://${encodeURIComponent(e.conn.user)}@${e.conn.host}:${e.conn.port}/${e.conn.database}`);
-    whs.set(e.name, openWarehouse(e.conn, { applicationName: "galley-seed" }));
-  }
+  const galley = await galleyWarehouses(envs);
+  const whs = new Map([...galley].map(([name, g]) => [name, g.wh]));
   try {
     const prod = whs.get("production")!;
     const dev = whs.get("development")!;
@@ -114,5 +135,5 @@ export async function seedWarehouses(
   } finally {
     await Promise.all([...whs.values()].map((w) => w.close()));
   }
-  return report;
+  return { report, users: Object.fromEntries([...galley].map(([name, g]) => [name, g.user])) };
 }

@@ -6,6 +6,8 @@ import { AnalyticsRepo } from "@galley/git";
 import { seedRepository, seedVault, seedWarehouses } from "./seed-demo-data";
 import { seedDemoHistory } from "./seed-demo-history";
 import { seedDemoAlerts } from "./seed-demo-alerts";
+import { quoteIdent } from "@galley/core";
+import { resolveGalleyCredentials } from "@galley/vault";
 
 export const DEMO_PASSWORD = "galley-demo-2026";
 
@@ -141,13 +143,22 @@ export async function seedDemo(opts: SeedOptions): Promise<{ users: number; kitc
   ]);
   const keyring = await seedVault(db, opts.kekFile ?? `${opts.dataDir}/kek`, opts.kek, opts.oldKeks, [...envs].map(([name, id]) => ({ name, id })), u("admin@galley.local"));
   const conn = (database: string) => ({ host: o.warehouseHost, port: o.warehousePort, user: o.warehouseUser, database });
-  const warehouses = await seedWarehouses(
+  // Galley's own warehouse password of each environment (a Galley credential, never a pipeline's).
+  const password = async (name: string) => (await resolveGalleyCredentials({ db, keyring }, { environmentId: envs.get(name)! })).WAREHOUSE_PASSWORD;
+  const seeded = await seedWarehouses(
     [
-      { name: "production", id: envs.get("production")!, conn: conn(`${o.warehouseDbPrefix}_prod`) },
-      { name: "development", id: envs.get("development")!, conn: conn(`${o.warehouseDbPrefix}_dev`) },
+      { name: "production", id: envs.get("production")!, conn: conn(`${o.warehouseDbPrefix}_prod`), galleyPassword: await password("production") },
+      { name: "development", id: envs.get("development")!, conn: conn(`${o.warehouseDbPrefix}_dev`), galleyPassword: await password("development") },
     ],
     keyring,
   );
+  // Environments connect as Galley's non-superuser role, not as the seed's superuser.
+  for (const [name, user] of Object.entries(seeded.users)) {
+    await db.environment.update({ where: { id: envs.get(name)! }, data: { warehouseUser: user }, select: { id: true } });
+  }
+  const warehouses = seeded.report;
+  // Kitchen roles live on the same cluster in the demo: they may not even connect to Galley's own database.
+  await db.$executeRawUnsafe(`REVOKE CONNECT ON DATABASE ${quoteIdent(decodeURIComponent(dbUrl.pathname.slice(1)))} FROM PUBLIC`);
   let history: { runs: number; testResults: number } | undefined;
   if (opts.history) {
     const repo = await AnalyticsRepo.open(`${opts.dataDir}/repo.git`);

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKitchenSchema } from "./create-kitchen-schema";
 import { dropSchema, listTables, schemaExists } from "./catalog";
+import { dropKitchenRole } from "./roles";
+import { runSql } from "./run-sql";
 import { count, scratchWarehouse, seedParent, type ScratchWarehouse } from "./testing/scratch";
 
 let s: ScratchWarehouse;
@@ -121,6 +123,42 @@ describe("createKitchenSchema in one warehouse", () => {
     await createKitchenSchema(s.wh, { schema: "k_salt", parentSchema: "dev", policy, maskSalt: "pepper" });
     const r = await s.wh.query<{ email: string; raw: string }>(`SELECT m.email, d.email AS raw FROM k_salt.users m JOIN dev.users d USING (id) LIMIT 1`);
     expect(r.rows[0].email).toBe(createHash("sha256").update(`pepper${r.rows[0].raw}`).digest("hex"));
+  });
+
+  it("keeps object kinds under every policy: a parent view is a view bound to the child's copies, and the pipeline's CREATE OR REPLACE VIEW works (issue 9 finding 7)", async () => {
+    await s.wh.query(`CREATE VIEW dev.big_users AS SELECT u.id, u.email, count(o.id) AS n FROM dev.users u JOIN dev.orders o ON o.user_id = u.id GROUP BY u.id, u.email;
+                      CREATE VIEW dev.top_users AS SELECT * FROM dev.big_users WHERE n > 4`);
+    try {
+      for (const policy of [
+        { default: "copy" as const },
+        { default: "sample" as const, sample: { percent: 50 } },
+        { default: "empty" as const },
+        { default: "view" as const, tables: { orders: { mode: "sample" as const, sample: { rows: 10 } } } },
+        { default: "view" as const },
+      ]) {
+        const k = `k_kinds_${policy.default}_${policy.tables ? "mixed" : "all"}`;
+        const r = await createKitchenSchema(s.wh, { schema: k, parentSchema: "dev", policy, role: { password: "x" } });
+        const kinds = Object.fromEntries((await listTables(s.wh, k)).map((t) => [t.name, t.kind]));
+        expect(kinds, JSON.stringify(policy)).toMatchObject({ big_users: "view", top_users: "view", orders: policy.default === "view" && !policy.tables ? "view" : "table" });
+        expect(r.tables.find((t) => t.table === "top_users")?.mode).toBe("view");
+        // Bound to the child's relations where it has copies: counts follow the child's orders.
+        const n = async (rel: string) => Number((await s.wh.query<{ n: string }>(`SELECT coalesce(sum(n), 0) AS n FROM ${rel}`)).rows[0].n);
+        const joined = await count(s.wh, `${k}.orders o JOIN ${k}.users u ON u.id = o.user_id`);
+        expect(await n(`${k}.big_users`)).toBe(joined);
+        if (policy.default !== "view") expect(joined).toBeLessThan(policy.default === "copy" ? 1001 : 1000);
+        // The pipeline's own statement runs unchanged in the child, as the Kitchen.
+        await runSql(s.wh, { schema: k, sql: `CREATE OR REPLACE VIEW top_users AS SELECT * FROM big_users WHERE n > 5`, timeoutMs: 10_000 });
+        expect((await listTables(s.wh, k)).find((t) => t.name === "top_users")?.kind).toBe("view");
+        await dropSchema(s.wh, k);
+        await dropKitchenRole(s.wh, k);
+      }
+      await expect(createKitchenSchema(s.wh, { schema: "k_kinds_bad", parentSchema: "dev", policy: { default: "copy", masks: { big_users: { email: { kind: "null" } } } } })).rejects.toMatchObject({
+        code: "invalid_input",
+        message: expect.stringMatching(/masks "big_users", which is a view: mask the columns of the tables it reads instead/),
+      });
+    } finally {
+      await s.wh.query(`DROP VIEW dev.top_users; DROP VIEW dev.big_users`);
+    }
   });
 
   it("a failure mid-creation leaves no schema behind", async () => {

@@ -51,6 +51,16 @@ describe("planTables", () => {
     expect(plans.map((p) => p.mode)).toEqual(["copy", "sample", "sample"]);
   });
 
+  it("keeps views as views under every policy, rebinding them when the child copies (issue 9 finding 7)", () => {
+    const withView = [...parent, { name: "v", relkind: "v", columns: [{ name: "id", type: "integer" }] }];
+    for (const d of ["copy", "sample", "empty"] as const) {
+      expect(planTables({ default: d }, withView).find((p) => p.table === "v")).toEqual({ table: "v", mode: "view", masks: {}, rebind: true });
+    }
+    expect(planTables({ default: "view" }, withView).find((p) => p.table === "v")).toEqual({ table: "v", mode: "view", masks: {} });
+    expect(planTables({ default: "view" }, withView, { crossWarehouse: true }).find((p) => p.table === "v")).toMatchObject({ mode: "view", rebind: true });
+    expect(() => planTables({ default: "copy", masks: { v: { id: { kind: "null" } } } }, withView)).toThrow(/masks "v", which is a view/);
+  });
+
   it("fails closed on masks naming a missing table or column", () => {
     expect(() => planTables({ default: "copy", masks: { user: { email: { kind: "null" } } } }, parent)).toThrow(/masks table "user"/);
     expect(() => planTables({ default: "copy", masks: { users: { mail: { kind: "null" } } } }, parent)).toThrow(/"users"."mail"/);

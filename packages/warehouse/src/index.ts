@@ -25,3 +25,5 @@ export { ensureKitchenRole, dropKitchenRole, kitchenRoleName, readerRoleName } f
 export { scramSha256Verifier } from "./scram";
 export { analyzeScript, type ScriptAnalysis, type WriteTarget, type WriteKind } from "./sql-targets";
 export { diffTables, type DiffTablesInput, type DiffSide, type TableDiff } from "./data-diff";
+export { ensureGalleyRole, galleyRoleName } from "./galley-role";
+export type { GalleyRoleOptions } from "./galley-role";

@@ -140,15 +140,25 @@ export async function grantKitchenRole(tx: Tx, schema: string, opts: KitchenRole
   const r = quoteIdent(role);
   await createRoleIfMissing(tx, role, `NOLOGIN ${LIMITS}`);
   await assertRoleIsOurs(tx, role);
-  // A SCRAM verifier computed here: the plaintext never travels in DDL (log_statement=ddl logs DDL).
-  if (opts.password !== undefined) await tx.query(`ALTER ROLE ${r} LOGIN ${LIMITS} PASSWORD ${quoteLiteral(scramSha256Verifier(opts.password))}`);
   const su = await isSuperuser(tx);
+  // A SCRAM verifier computed here: the plaintext never travels in DDL (log_statement=ddl logs DDL).
+  // Only a superuser may even name SUPERUSER/REPLICATION/BYPASSRLS; roles made by a
+  // non-superuser cannot have them anyway.
+  const limits = su ? LIMITS : LIMITS.replace(/\b(NOSUPERUSER|NOREPLICATION|NOBYPASSRLS) /g, "");
+  if (opts.password !== undefined) await tx.query(`ALTER ROLE ${r} LOGIN ${limits} PASSWORD ${quoteLiteral(scramSha256Verifier(opts.password))}`);
   // A non-superuser Galley user must be a member to SET ROLE, change owners and drop views.
   if (!su) await tx.query(`GRANT ${r} TO CURRENT_USER`);
   // Only this database: Galley's warehouse databases revoke CONNECT from PUBLIC (scripts/seed-demo).
   await tx.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${r}`);
   await quietServerLog(tx, r);
-  await tx.query(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${r}`);
+  // A non-superuser may give a schema only to a role with CREATE on the database: granted for this
+  // statement and revoked in the same transaction, so a Kitchen can never create schemas.
+  const owner = await tx.query<{ o: string }>(`SELECT pg_get_userbyid(nspowner) AS o FROM pg_namespace WHERE nspname = $1`, [schema]);
+  if (owner.rows[0]?.o !== role) {
+    if (!su) await tx.query(`GRANT CREATE ON DATABASE ${quoteIdent(database)} TO ${r}`);
+    await tx.query(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${r}`);
+    if (!su) await tx.query(`REVOKE CREATE ON DATABASE ${quoteIdent(database)} FROM ${r}`);
+  }
   await tx.query(`REVOKE ALL ON SCHEMA ${quoteIdent(schema)} FROM PUBLIC`);
   // Kitchens granted read before this role owned the schema (a root Kitchen getting its role
   // late) must keep reading the tables this role creates from now on.

@@ -1,4 +1,5 @@
 import { createScratchDatabase } from "@galley/db/testing";
+import { ensureGalleyRole, galleyRoleName } from "../galley-role";
 import { connFromUrl, openWarehouse, type Warehouse } from "../warehouse";
 
 export interface ScratchWarehouse {
@@ -41,4 +42,48 @@ export async function seedParent(wh: Warehouse, schema = "dev"): Promise<void> {
 export async function count(wh: Warehouse, relation: string): Promise<number> {
   const r = await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${relation}`);
   return Number(r.rows[0].n);
+}
+
+export interface GalleyScratchWarehouse extends ScratchWarehouse {
+  /** The scratch database opened as the superuser (setup and checks only). */
+  admin: Warehouse;
+  /** Galley's own NON-superuser role in it (ensureGalleyRole), as production runs it. */
+  galleyUser: string;
+}
+
+/** A scratch database whose `wh` is Galley's non-superuser role (tests only). */
+export async function galleyScratchWarehouse(prefix = "gwh"): Promise<GalleyScratchWarehouse> {
+  const db = await createScratchDatabase(prefix);
+  const admin = openWarehouse(connFromUrl(db.url));
+  const galleyUser = galleyRoleName(db.name);
+  const password = `pw-${galleyUser}`;
+  await ensureGalleyRole(admin, { role: galleyUser, password });
+  const wh = openWarehouse({ ...connFromUrl(db.url), user: galleyUser, password });
+  return {
+    wh,
+    admin,
+    galleyUser,
+    name: db.name,
+    url: db.url,
+    cleanup: async () => {
+      await wh.close();
+      // Roles are cluster-wide: drop the Kitchen roles made here (named after this database), then Galley's.
+      const roles = await admin.query<{ r: string }>(
+        `SELECT r.rolname AS r FROM pg_roles r JOIN pg_auth_members m ON m.roleid = r.oid JOIN pg_roles g ON g.oid = m.member WHERE g.rolname = $1`,
+        [galleyUser],
+      );
+      await admin.close();
+      await db.drop();
+      const c = openWarehouse({ ...connFromUrl(db.url), database: "postgres" });
+      try {
+        // DROP OWNED here revokes what they hold on shared objects (parameters, databases).
+        for (const r of [...roles.rows.map((x) => x.r), galleyUser]) {
+          const q = `"${r.replace(/"/g, '""')}"`;
+          await c.query(`DROP OWNED BY ${q}; DROP ROLE IF EXISTS ${q}`).catch(() => {});
+        }
+      } finally {
+        await c.close();
+      }
+    },
+  };
 }
