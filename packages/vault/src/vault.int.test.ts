@@ -7,7 +7,7 @@ import type { VaultDeps } from "./deps";
 import { openSecret, VaultDecryptError } from "./envelope";
 import { createKeyring } from "./keyring";
 import { listSecrets } from "./list-secrets";
-import { readEnvironmentSecrets, resolveSecrets } from "./resolve-secrets";
+import { readEnvironmentSecrets, resolveGalleyCredentials, resolveSecrets } from "./resolve-secrets";
 import { setSecret } from "./set-secret";
 
 let t: TestDatabase;
@@ -59,7 +59,9 @@ describe("vault use cases", () => {
       ["WAREHOUSE_PASSWORD", 2, actorId],
     ]);
     expect(JSON.stringify(listed)).not.toMatch(/pw-|tok"|gv1/);
-    expect(await resolveSecrets(deps, { environmentId: env, runId: randomUUID(), nodeId: "load" })).toEqual({ API_TOKEN: "tok", WAREHOUSE_PASSWORD: "pw-2" });
+    // Pipeline secrets and Galley's own credentials are read apart (issue 7 finding 4).
+    expect(await resolveSecrets(deps, { environmentId: env, runId: randomUUID(), nodeId: "load" })).toEqual({ API_TOKEN: "tok" });
+    expect(await resolveGalleyCredentials(deps, { environmentId: env })).toEqual({ WAREHOUSE_PASSWORD: "pw-2" });
     await deleteSecret(deps, { environmentId: env, name: "API_TOKEN", actorId });
     expect((await listSecrets(deps, env)).map((s) => s.name)).toEqual(["WAREHOUSE_PASSWORD"]);
     await expect(deleteSecret(deps, { environmentId: env, name: "API_TOKEN", actorId })).rejects.toMatchObject({ code: "not_found" });
