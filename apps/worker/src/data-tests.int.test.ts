@@ -41,7 +41,7 @@ describe("data tests in runs", () => {
           "    tests:",
           '      - { name: id_unique, metric: { unique: { table: Orders, column: id } }, level: fail }',
           '      - { name: rows, metric: { row_count: Orders }, check: "> 0", level: fail }',
-          `      - { name: as_kitchen, metric: { sql: "select (current_user = '${kitchenRoleName(K)}')::int" }, check: "== 1", level: fail }`,
+          `      - { name: as_kitchen, metric: { sql: "select (current_user = '${kitchenRoleName(K, `${g.whPrefix}_dev`)}')::int" }, check: "== 1", level: fail }`,
           '      - { name: amount_present, metric: { not_null: { table: Orders, column: amount } }, level: warn }',
           "  - { id: after, type: sql, sql: select 1, depends_on: [make] }",
           "  - { id: after_after, type: sql, sql: select 1, depends_on: [after] }",
