@@ -28,12 +28,12 @@ async function backends(app: string): Promise<number> {
 
 describe("NodeWarehouses pool cache", () => {
   it("parallel nodes seeing a new password share one new pool, and the old pool is closed", async () => {
-    const nw = new NodeWarehouses(t.db, createKeyring(parseKek(generateKek(), "test")));
-    const first = await Promise.all(Array.from({ length: 8 }, () => nw.get(envId, { WAREHOUSE_PASSWORD: "one" })));
+    const nw = new NodeWarehouses(t.db, createKeyring(parseKek(generateKek(), "test")), async () => ({}));
+    const first = await Promise.all(Array.from({ length: 8 }, () => nw.pool(envId, "one")));
     expect(new Set(first).size).toBe(1);
     await Promise.all(first.map((w) => w.query("SELECT 1")));
     // The password changes (a rotated vault secret): eight nodes start at once.
-    const second = await Promise.all(Array.from({ length: 8 }, () => nw.get(envId, { WAREHOUSE_PASSWORD: "two" })));
+    const second = await Promise.all(Array.from({ length: 8 }, () => nw.pool(envId, "two")));
     expect(new Set(second).size).toBe(1);
     expect(second[0]).not.toBe(first[0]);
     await Promise.all(second.map((w) => w.query("SELECT pg_sleep(0.05)")));

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 function asKitchen(schema: string): Warehouse {
-  const w = openWarehouse({ ...connFromUrl(s.url), user: kitchenRoleName(schema), password: `pw-${schema}` }, { max: 1 });
+  const w = openWarehouse({ ...connFromUrl(s.url), user: kitchenRoleName(schema, s.name), password: `pw-${schema}` }, { max: 1 });
   opened.push(w);
   return w;
 }
