@@ -53,12 +53,12 @@ function scramMatches(verifier: string, password: string): boolean {
 }
 
 async function assertRolePasswords(keyring: Keyring, not?: Keyring): Promise<number> {
-  const kitchens = await env.t.db.kitchen.findMany({ where: { deletedAt: null }, select: { schemaName: true, environmentId: true } });
+  const kitchens = await env.t.db.kitchen.findMany({ where: { deletedAt: null }, select: { schemaName: true, environmentId: true, environment: { select: { warehouseDb: true } } } });
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
     for (const k of kitchens) {
-      const r = await admin.query<{ rolpassword: string }>("SELECT rolpassword FROM pg_authid WHERE rolname = $1", [kitchenRoleName(k.schemaName)]);
+      const r = await admin.query<{ rolpassword: string }>("SELECT rolpassword FROM pg_authid WHERE rolname = $1", [kitchenRoleName(k.schemaName, k.environment.warehouseDb)]);
       expect(r.rowCount, k.schemaName).toBe(1);
       expect(scramMatches(r.rows[0].rolpassword, kitchenRolePassword(keyring, k.environmentId, k.schemaName)), k.schemaName).toBe(true);
       if (not) expect(scramMatches(r.rows[0].rolpassword, kitchenRolePassword(not, k.environmentId, k.schemaName)), k.schemaName).toBe(false);
