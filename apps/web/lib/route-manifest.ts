@@ -47,6 +47,10 @@ export const FIXTURES: Record<string, { body?: unknown; query?: string }> = {
   "PUT api/kitchens/[k]/merge-rules/route.ts": { body: {} },
   "POST api/merge-requests/[id]/comments/route.ts": { body: { body: "x" } },
   "POST api/merge-requests/[id]/reviews/route.ts": { body: { verdict: "approved" } },
+  "POST api/kitchens/[k]/alert-routes/route.ts": { body: { kind: "webhook", name: "attack", url: "https://example.com/hook" } },
+  "PATCH api/kitchens/[k]/alert-routes/[id]/route.ts": { body: { enabled: false } },
+  "POST api/kitchens/[k]/schedules/route.ts": { body: { name: "attack", pipeline: "orders_daily", cron: "0 6 * * 1" } },
+  "PUT api/kitchens/[k]/schedules/[name]/route.ts": { body: { enabled: true } },
 };
 
 /** GET routes the policy opens to anyone who may `view` a Kitchen (not only its staff), and why. */

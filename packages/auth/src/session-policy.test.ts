@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isSessionActive, sessionExpiresAt, shouldTouch } from "./session-policy";
-import { isThrottled, throttleWindowStart } from "./throttle";
+import { FREE_FAILURES_PER_SOURCE, isThrottled, throttleWindowStart } from "./throttle";
 
 const H = 60 * 60 * 1000;
 const t0 = new Date("2026-01-01T00:00:00Z");
@@ -31,9 +31,9 @@ describe("session timeouts", () => {
 });
 
 describe("sign-in throttle", () => {
-  it("throttles from the 10th failure in a 15-minute window", () => {
-    expect(isThrottled(9)).toBe(false);
-    expect(isThrottled(10)).toBe(true);
+  it("slows a source down after its free failures (FREE_FAILURES_PER_SOURCE), within a 15-minute window", () => {
+    expect(isThrottled(FREE_FAILURES_PER_SOURCE - 1)).toBe(false);
+    expect(isThrottled(FREE_FAILURES_PER_SOURCE)).toBe(true);
     expect(throttleWindowStart(at(15 * 60 * 1000))).toEqual(t0);
   });
 });
