@@ -149,6 +149,9 @@ export async function grantKitchenRole(tx: Tx, schema: string, opts: KitchenRole
   // A non-superuser Galley user must be a member to SET ROLE, change owners and drop views.
   if (!su) await tx.query(`GRANT ${r} TO CURRENT_USER`);
   // Only this database: Galley's warehouse databases revoke CONNECT from PUBLIC (scripts/seed-demo).
+  // Grants on the database update its one pg_database row: two Kitchens created at once fail with
+  // "tuple concurrently updated" unless they take turns (held to the end of this transaction).
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`galley:database-acl:${database}`]);
   await tx.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${r}`);
   await quietServerLog(tx, r);
   // A non-superuser may give a schema only to a role with CREATE on the database: granted for this
