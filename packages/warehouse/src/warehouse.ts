@@ -60,6 +60,10 @@ export class PgTx implements Tx {
   }
 }
 
+// A brand shared by every copy of this module: a bundler (Next's server build) may load the
+// package twice, and then `instanceof PgWarehouse` is false for a warehouse the other copy opened.
+const PG_BRAND = Symbol.for("galley.warehouse.PgWarehouse");
+
 export class PgWarehouse implements Warehouse {
   readonly label: string;
   private readonly pool: pg.Pool;
@@ -67,6 +71,7 @@ export class PgWarehouse implements Warehouse {
   private caps?: Promise<Capabilities>;
 
   constructor(conn: WarehouseConn, opts: OpenWarehouseOptions = {}) {
+    (this as unknown as Record<symbol, unknown>)[PG_BRAND] = true;
     this.label = `${conn.host}:${conn.port}/${conn.database}`;
     this.config = {
       host: conn.host,
@@ -202,6 +207,6 @@ export function openWarehouse(conn: WarehouseConn, opts?: OpenWarehouseOptions):
 
 /** Internal: the pg-backed implementation behind the Warehouse port. */
 export function asPg(wh: Warehouse): PgWarehouse {
-  if (!(wh instanceof PgWarehouse)) throw new AppError("internal", "warehouse was not opened with openWarehouse()");
-  return wh;
+  if (!(wh instanceof PgWarehouse) && (wh as unknown as Record<symbol, unknown>)[PG_BRAND] !== true) throw new AppError("internal", "warehouse was not opened with openWarehouse()");
+  return wh as PgWarehouse;
 }
