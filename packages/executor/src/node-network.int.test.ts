@@ -61,7 +61,8 @@ describe.skipIf(!engine.ok)("Galley's node network", () => {
     const deadline = Date.now() + 25_000;
     while (!execFileSync("iptables", ["-w", "-S", "DOCKER-USER"]).toString().includes("GALLEY-NODES-FWD") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     expect(execFileSync("iptables", ["-w", "-S", "DOCKER-USER"]).toString()).toContain(`-A DOCKER-USER -i ${net.bridge} -j GALLEY-NODES-FWD`);
-    await fresh.network.revoke([closed.port]);
+    await other.network.revoke([closed.port]); // its owner closes it; no other process re-opens it
+    await new Promise((r) => setTimeout(r, 11_000)); // past every background check of this process
     const after = await runCapture(fresh, testSpec({ networkMode: "galley", command: ["node", "-e", TCP_PROBE_JS, `${net.gateway}:${closed.port}`] }));
     expect(parseProbes(after.stdout)[`${net.gateway}:${closed.port}`]).toMatch(/^(ECONNREFUSED|ECONNRESET)$/);
   });

@@ -153,6 +153,8 @@ export class NodeNetwork {
       if (attempt >= 5) throw new NodeNetworkError(`the node network's firewall rules keep changing under us (ports ${hostPorts.join(", ")})`);
       return this.apply(hostPorts, attempt + 1);
     }
-    for (const p of ports) this.open.add(p);
+    // Only the ports this process asked for: adopting other processes' ports would make this one
+    // re-open, every 10 s, a port its owner had closed.
+    for (const p of hostPorts) this.open.add(p);
   }
 }
