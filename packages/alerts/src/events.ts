@@ -1,16 +1,10 @@
 // Alert events and route input: pure, shared by the API, the forms and the worker.
+import { ALERT_EVENTS } from "@galley/queue/catalogue";
 import { z } from "zod";
 
-export const ALERT_EVENTS = [
-  "run.started",
-  "run.succeeded",
-  "run.failed",
-  "run.recovered",
-  "test.warned",
-  "test.failed",
-  "run.overdue",
-  "schedule.missed",
-] as const;
+// The catalogue of jobs owns the list (an alert.event job carries one); this module adds labels and defaults.
+export { ALERT_EVENTS };
+
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
 export const EVENT_LABELS: Record<AlertEvent, string> = {

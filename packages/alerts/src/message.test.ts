@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ALERT_EVENTS as QUEUE_EVENTS } from "@galley/queue";
-import { ALERT_EVENTS, eventForRoute, settledEvents, ZCreateAlertRouteInput } from "./events";
+import { ALERT_EVENTS, DEFAULT_EVENTS, EVENT_LABELS, eventForRoute, settledEvents, ZCreateAlertRouteInput } from "./events";
 import { buildMessage, emailContent, formatLimits, slackPayload } from "./message";
 
 describe("alert events", () => {
-  it("are the same list as the job catalogue's", () => {
-    expect([...ALERT_EVENTS]).toEqual([...QUEUE_EVENTS]);
+  it("each has a label, and new routes listen to known events only", () => {
+    for (const e of ALERT_EVENTS) expect(EVENT_LABELS[e], e).toMatch(/\w/);
+    expect(DEFAULT_EVENTS.filter((e) => !ALERT_EVENTS.includes(e))).toEqual([]);
   });
 
   it("a success after a failure is a recovery for routes that listen to it, a success for the others", () => {

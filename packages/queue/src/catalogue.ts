@@ -19,7 +19,7 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   timeoutMs: number;
 }
 
-/** Alert events a route can subscribe to (repeated in @galley/alerts, which checks they agree). */
+/** Alert events a route can subscribe to: the one list (@galley/alerts re-exports it; carried in alert.event jobs). */
 export const ALERT_EVENTS = [
   "run.started",
   "run.succeeded",
