@@ -1,47 +1,59 @@
 // Composition root of the managers' dashboard: which Kitchens a person may see on it (the access
-// policy decides, per request), and the read models of @galley/dashboards behind a short cache.
+// policy decides, per request, from one query), and the read models of @galley/dashboards behind
+// a cache that lives until the numbers change.
 import { kitchenAccess, type AuthUser } from "@galley/auth";
 import { AppError } from "@galley/core";
-import { createTtlCache, getControlChart, getDashboard, type ScopeKitchen, type TControlChart, type TDashboard, type TDashboardQuery } from "@galley/dashboards";
+import { createTtlCache, findScopeCandidates, getControlChart, getDashboard, type ScopeKitchen, type TControlChart, type TDashboard, type TDashboardQuery } from "@galley/dashboards";
 import type { Db } from "@galley/db";
-import { db } from "./deps";
+import { config } from "./config";
+import { db, logger } from "./deps";
+import { runHub } from "./run-hub";
 import { getKitchenForUserOrThrow } from "./runs-deps";
 
 /**
- * Identical dashboards within this many milliseconds share one computation. The key holds the
- * exact set of Kitchens the requester may read, so two people share an entry only when they
- * would see the same thing.
+ * A computed dashboard is kept until the rollups change (NOTIFY galley_dashboard, received on the
+ * process's one LISTEN connection, the live run events' RunHub) and at most this long: "now" moves
+ * the 7- and 30-day windows and the freshness, and a lost connection must not keep numbers forever.
  */
-const DASHBOARD_TTL_MS = 5_000;
-/** Kept serialised too: at 200 concurrent requests, re-serialising ~90 KB each time is the cost. */
-const dashboards = createTtlCache<{ value: TDashboard; json: string }>(DASHBOARD_TTL_MS);
+const DASHBOARD_MAX_AGE_MS = 30_000;
 
-interface KitchenRow {
-  id: string;
-  name: string;
-  isPrivate: boolean;
-  environment: { name: string; kind: "development" | "production" };
-  staff: { userId: string; isOwner: boolean }[];
+interface CachedDashboard {
+  value: TDashboard;
+  /** The JSON as bytes: serialising and encoding the answer on every request was a cost under load. */
+  json: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * The key holds the exact scope (ids, names, environments) and the filters, so two people share
+ * an entry only when they would see the same thing, and a renamed Kitchen is a new entry.
+ */
+const dashboards = createTtlCache<CachedDashboard>(DASHBOARD_MAX_AGE_MS);
+let watching = false;
+
+/** Drops every cached dashboard when the rollups change (and after the listener reconnects). */
+function watchChanges(): void {
+  if (watching) return;
+  watching = true;
+  runHub(db(), config().DATABASE_URL, logger()).onDashboardChange(() => dashboards.clear());
 }
 
 /** Live Kitchens whose runs `user` may read, as the dashboard's scope. */
 export async function readableKitchens(database: Db, user: AuthUser): Promise<ScopeKitchen[]> {
-  const rows: KitchenRow[] = await database.kitchen.findMany({
-    where: { deletedAt: null },
-    select: { id: true, name: true, isPrivate: true, environment: { select: { name: true, kind: true } }, staff: { select: { userId: true, isOwner: true } } },
-    orderBy: { name: "asc" },
-  });
+  const rows = await findScopeCandidates({ db: database }, user.id);
   return rows
-    .filter((k) => kitchenAccess(user, { name: k.name, isPrivate: k.isPrivate, environmentKind: k.environment.kind, staff: k.staff }).canReadRuns)
-    .map((k) => ({ id: k.id, name: k.name, environment: k.environment.name, environmentKind: k.environment.kind }));
+    .filter((k) => kitchenAccess(user, { name: k.name, isPrivate: k.isPrivate, environmentKind: k.environmentKind, staff: k.staff }).canReadRuns)
+    .map((k) => ({ id: k.id, name: k.name, environment: k.environment, environmentKind: k.environmentKind }));
 }
 
-async function computed(user: AuthUser, q: TDashboardQuery) {
+async function computed(user: AuthUser, q: TDashboardQuery): Promise<CachedDashboard> {
+  watchChanges();
+  // The scope is decided on every request (one query), never cached: a Kitchen made private, or
+  // a person taken off its staff, leaves the dashboard with the very next request.
   const scope = await readableKitchens(db(), user);
-  const key = JSON.stringify([scope.map((k) => k.id), q]);
+  const key = JSON.stringify([scope.map((k) => [k.id, k.name, k.environment, k.environmentKind]), q]);
   return dashboards.get(key, async () => {
     const value = await getDashboard({ db: db() }, scope, q);
-    return { value, json: JSON.stringify(value) };
+    return { value, json: new TextEncoder().encode(JSON.stringify(value)) };
   });
 }
 
@@ -50,7 +62,11 @@ export async function dashboardFor(user: AuthUser, q: TDashboardQuery): Promise<
   return (await computed(user, q)).value;
 }
 
-/** The same as a JSON response; getDashboard parsed it through ZDashboard (the output schema) already. */
+/**
+ * The same as a JSON response; getDashboard parsed it through ZDashboard (the output schema)
+ * already. Next compresses it for clients that accept gzip (it drops a route's own
+ * Content-Encoding, so the answer cannot be compressed once ahead): keeping it small matters.
+ */
 export async function dashboardResponseFor(user: AuthUser, q: TDashboardQuery): Promise<Response> {
   const { json } = await computed(user, q);
   return new Response(json, { headers: { "content-type": "application/json", "cache-control": "no-store" } });

@@ -17,7 +17,16 @@ afterAll(async () => {
 async function dashboard(email: string, query = "") {
   const { GET } = await import("../app/api/dashboard/route");
   const res = await GET(req(`/api/dashboard${query}`, { headers: await as(email) }));
-  return { status: res.status, body: (await res.json()) as { pipelines: { kitchen: string; pipeline: string }[]; tests: { kitchen: string }[]; error?: { field?: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      pipelines: { kitchen: string; pipeline: string }[];
+      pipelinesPage: { offset: number; limit: number; total: number };
+      tests: { kitchen: string }[];
+      totals: { runs7d: number; testsNotPassing: number };
+      error?: { field?: string };
+    },
+  };
 }
 
 const chartParams = { k: "production", p: "orders_daily", node: "transform", test: "rows_in_control" };
@@ -51,6 +60,37 @@ describe("GET /api/dashboard", () => {
     const bad = await dashboard("maya@galley.local", "?kitchen=Robert%27);DROP");
     expect(bad.status).toBe(422);
     expect(bad.body.error?.field).toBe("kitchen");
+  });
+
+  it("pages the pipelines and lists as many tests as asked, totals counting everything", async () => {
+    const all = await dashboard("maya@galley.local");
+    const total = all.body.pipelinesPage.total;
+    expect(total).toBeGreaterThanOrEqual(3);
+    const first = await dashboard("maya@galley.local", "?limit=1");
+    const second = await dashboard("maya@galley.local", "?limit=1&offset=1");
+    expect(first.body.pipelines).toHaveLength(1);
+    expect(second.body.pipelinesPage).toEqual({ offset: 1, limit: 1, total });
+    expect(second.body.pipelines[0]).not.toEqual(first.body.pipelines[0]);
+    expect(first.body.totals).toEqual(all.body.totals);
+    const oneTest = await dashboard("maya@galley.local", "?tests=1");
+    expect(oneTest.body.tests).toHaveLength(1);
+    expect(oneTest.body.totals.testsNotPassing).toBe(all.body.totals.testsNotPassing);
+  });
+
+  it("answers from its cache until the numbers change, then at once shows a finished run", async () => {
+    const before = await dashboard("maya@galley.local", "?kitchen=production");
+    const prod = await env.t.db.kitchen.findFirstOrThrow({ where: { name: "production", deletedAt: null }, select: { id: true } });
+    await env.t.db.$executeRaw`
+      INSERT INTO runs (id, kitchen_id, pipeline, commit, status, trigger, created_at, started_at, finished_at)
+      VALUES (gen_random_uuid(), ${prod.id}::uuid, 'orders_daily', 'c0ffee0000000000000000000000000000000000', 'succeeded', 'manual', now(), now(), now() + interval '1 second')`;
+    // The rollup trigger NOTIFYs galley_dashboard; the process's listener drops the cached answer.
+    const deadline = Date.now() + 15_000;
+    let after = before;
+    while (after.body.totals.runs7d === before.body.totals.runs7d && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await dashboard("maya@galley.local", "?kitchen=production");
+    }
+    expect(after.body.totals.runs7d).toBe(before.body.totals.runs7d + 1);
   });
 
   it("needs a session", async () => {

@@ -3,14 +3,18 @@
 // logs (migration run_events_notify). Per watched run, one shared RunWatch re-reads only what can
 // still change, once per notification burst, and fans the events out to every page on that run:
 // 200 tabs on a run cost the queries of one, and an idle run costs nothing but a slow safety poll.
+// The same connection LISTENs on galley_dashboard (the dashboard rollups changed, migration
+// dashboard_notify), so cached dashboards are dropped when their numbers change.
 import { listen, type Db } from "@galley/db";
 import type { Logger } from "@galley/core";
 import { RunWatch, type RunSubscriber, type RunWatchOptions } from "./run-watch";
 
 export const RUN_EVENTS_CHANNEL = "galley_run_events";
+export const DASHBOARD_CHANNEL = "galley_dashboard";
 
 export class RunHub {
   private readonly watches = new Map<string, RunWatch>();
+  private readonly dashboardListeners = new Set<() => void>();
   private readonly stop = new AbortController();
   private listening: Promise<void> | null = null;
   private connected!: Promise<void>;
@@ -32,6 +36,16 @@ export class RunHub {
     return () => watch.remove(sub);
   }
 
+  /**
+   * Calls `listener` whenever the dashboard rollups changed, and after every (re)connection
+   * (a notification sent while disconnected is lost). Starts listening without waiting for it.
+   */
+  onDashboardChange(listener: () => void): () => void {
+    this.dashboardListeners.add(listener);
+    void this.ensureListening();
+    return () => this.dashboardListeners.delete(listener);
+  }
+
   get watching(): number {
     return this.watches.size;
   }
@@ -48,14 +62,18 @@ export class RunHub {
       this.connected = new Promise<void>((r) => (ready = r));
       this.listening = listen(
         this.url,
-        RUN_EVENTS_CHANNEL,
+        [RUN_EVENTS_CHANNEL, DASHBOARD_CHANNEL],
         {
-          onNotify: (runId) => this.watches.get(runId)?.changed(),
+          onNotify: (payload, channel) => {
+            if (channel === DASHBOARD_CHANNEL) this.dashboardChanged();
+            else this.watches.get(payload)?.changed();
+          },
           onConnected: () => {
             this.connections++;
             ready();
             // Notifications sent while we were disconnected are lost: re-read every watched run.
             for (const w of this.watches.values()) w.changed();
+            this.dashboardChanged();
           },
         },
         this.stop.signal,
@@ -64,6 +82,16 @@ export class RunHub {
       ).closed;
     }
     return this.connected;
+  }
+
+  private dashboardChanged(): void {
+    for (const l of this.dashboardListeners) {
+      try {
+        l();
+      } catch (e) {
+        this.logger?.warn("dashboard listener failed", { error: (e as Error).message });
+      }
+    }
   }
 }
 

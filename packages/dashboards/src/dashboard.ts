@@ -8,8 +8,6 @@ import { dailySeries, dayRange, pipelineRows, totalsOf, type DayRow, type Pipeli
 
 export type DashboardDeps = { db: Pick<Db, "$queryRaw"> };
 
-const TEST_LIMIT = 100;
-
 /** The Kitchens a query's filters leave (environment and Kitchen name). */
 export function narrowScope(kitchens: readonly ScopeKitchen[], q: Pick<TDashboardQuery, "environment" | "kitchen">): ScopeKitchen[] {
   return kitchens.filter((k) => (!q.environment || k.environment === q.environment) && (!q.kitchen || k.name === q.kitchen));
@@ -38,7 +36,7 @@ async function loadStats(deps: DashboardDeps, ids: string[], pipeline: string | 
 
 type RawTest = Omit<TTestRow, "kitchen"> & { kitchenId: string };
 
-async function loadTests(deps: DashboardDeps, ids: string[], pipeline: string | null): Promise<{ rows: RawTest[]; notPassing: number }> {
+async function loadTests(deps: DashboardDeps, ids: string[], pipeline: string | null, limit: number): Promise<{ rows: RawTest[]; notPassing: number }> {
   const [rows, [count]] = await Promise.all([
     deps.db.$queryRaw<RawTest[]>`
       SELECT kitchen_id::text AS "kitchenId", pipeline, node, test_name AS "test", kind, level, verdict, value, rule,
@@ -46,7 +44,7 @@ async function loadTests(deps: DashboardDeps, ids: string[], pipeline: string | 
       FROM test_stats
       WHERE kitchen_id = ANY(${ids}::uuid[]) AND (${pipeline}::text IS NULL OR pipeline = ${pipeline}::text)
       ORDER BY (verdict = 'passed'), last_at DESC, pipeline, node, test_name
-      LIMIT ${TEST_LIMIT}`,
+      LIMIT ${limit}`,
     deps.db.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM test_stats
       WHERE kitchen_id = ANY(${ids}::uuid[]) AND verdict <> 'passed' AND (${pipeline}::text IS NULL OR pipeline = ${pipeline}::text)`,
@@ -73,7 +71,7 @@ export async function getDashboard(deps: DashboardDeps, readable: readonly Scope
   const [dayRows, stats, tests, pipelineNames] = await Promise.all([
     loadDayRows(deps, ids, days[0], pipeline),
     loadStats(deps, ids, pipeline),
-    loadTests(deps, ids, pipeline),
+    loadTests(deps, ids, pipeline, q.tests),
     loadPipelineNames(deps, readable.map((k) => k.id)),
   ]);
   const byId = new Map(scope.map((k) => [k.id, k]));
@@ -88,7 +86,8 @@ export async function getDashboard(deps: DashboardDeps, readable: readonly Scope
     },
     totals: { ...totalsOf(pipelines, dayRows, now), testsNotPassing: tests.notPassing },
     daily: dailySeries(dayRows, shown),
-    pipelines,
+    pipelines: pipelines.slice(q.offset, q.offset + q.limit),
+    pipelinesPage: { offset: q.offset, limit: q.limit, total: pipelines.length },
     tests: tests.rows
       .filter((t) => byId.has(t.kitchenId))
       .map(({ kitchenId, ...t }) => ({ ...t, kitchen: byId.get(kitchenId)!.name, verdict: t.verdict as Verdict })),

@@ -3,3 +3,4 @@ export { getDashboard, narrowScope, type DashboardDeps } from "./dashboard";
 export { getControlChart, toChart, brokeRule, type TestKey } from "./control-chart";
 export { dayRange, successRate, dailySeries, pipelineRows, totalsOf, type ScopeKitchen, type DayRow, type PipelineStatRow } from "./summarise";
 export { createTtlCache, type TtlCache } from "./cache";
+export { findScopeCandidates, type ScopeCandidate } from "./scope";

@@ -18,6 +18,11 @@ export const ZDashboardQuery = z
     pipeline: ZName("a pipeline name").optional(),
     /** Width of the daily series; success rates are always over 7 and 30 days. */
     days: z.coerce.number().int().min(7).max(90).default(30),
+    /** How many tests to list (the ones not passing first); the totals count all of them. */
+    tests: z.coerce.number().int().min(0).max(100).default(20),
+    /** A page of the pipelines (the ones needing attention first); the totals count all of them. */
+    limit: z.coerce.number().int().min(1).max(500).default(25),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .strict();
 export type TDashboardQuery = z.infer<typeof ZDashboardQuery>;
@@ -101,8 +106,10 @@ export const ZDashboard = z.object({
     testsNotPassing: z.number(),
   }),
   daily: z.array(ZDayPoint),
+  /** The query's page of pipelines: last run failed first, then with warnings, then production first, by Kitchen and name. */
   pipelines: z.array(ZPipelineRow),
-  /** Tests, the ones not passing first (newest first), at most 100. */
+  pipelinesPage: z.object({ offset: z.number(), limit: z.number(), total: z.number() }),
+  /** Tests, the ones not passing first (newest first), at most the query's `tests` (20 by default). */
   tests: z.array(ZTestRow),
 });
 export type TDashboard = z.infer<typeof ZDashboard>;

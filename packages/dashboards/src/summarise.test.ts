@@ -60,7 +60,7 @@ describe("pipelineRows", () => {
     const [r] = pipelineRows([stat("k1", "orders", { lastSuccessAt: new Date("2026-12-01T07:00:00Z") })], rows, kitchens, days, now);
     expect(r.kitchen).toBe("production");
     expect(r.successRate7d).toBe(0.75);
-    expect(r.successRate30d).toBe(4 / 9);
+    expect(r.successRate30d).toBe(0.4444);
     expect(r.runs7d).toBe(4);
     expect(r.runs30d).toBe(10);
     expect(r.durationTrend).toHaveLength(30);

@@ -46,10 +46,13 @@ export function dayRange(now: Date, count: number): string[] {
   return Array.from({ length: count }, (_, i) => new Date(today - (count - 1 - i) * DAY_MS).toISOString().slice(0, 10));
 }
 
-/** succeeded / (succeeded + failed); cancelled runs say nothing about the pipeline. */
+/**
+ * succeeded / (succeeded + failed); cancelled runs say nothing about the pipeline. Four decimals
+ * (a hundredth of a percent) are all a dashboard shows; the other twelve only made the answer larger.
+ */
 export function successRate(succeeded: number, failed: number): number | null {
   const n = succeeded + failed;
-  return n === 0 ? null : succeeded / n;
+  return n === 0 ? null : Math.round((succeeded / n) * 10_000) / 10_000;
 }
 
 export function emptyCounts(): TTestCounts {
@@ -148,8 +151,11 @@ export function pipelineRows(
       tests7d: a?.tests ?? emptyCounts(),
     });
   }
-  // Production first, then by Kitchen and pipeline: the order a manager scans in.
-  return out.sort((x, y) => (x.environmentKind === y.environmentKind ? 0 : x.environmentKind === "production" ? -1 : 1) || x.kitchen.localeCompare(y.kitchen) || x.pipeline.localeCompare(y.pipeline));
+  // What needs attention first (last run failed, then succeeded with warnings), then production
+  // first, by Kitchen and pipeline: the order a manager scans in, and what the first page shows.
+  const attention = (r: TPipelineRow) => (r.lastRun.status === "failed" ? 0 : r.lastRun.warnings > 0 ? 1 : 2);
+  const env = (r: TPipelineRow) => (r.environmentKind === "production" ? 0 : 1);
+  return out.sort((x, y) => attention(x) - attention(y) || env(x) - env(y) || x.kitchen.localeCompare(y.kitchen) || x.pipeline.localeCompare(y.pipeline));
 }
 
 /** Scope-wide totals from the pipeline rows. */

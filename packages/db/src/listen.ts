@@ -2,17 +2,19 @@ import type { Logger } from "@galley/core";
 import pg from "pg";
 
 export interface ListenHandlers {
-  onNotify(payload: string): void;
+  onNotify(payload: string, channel: string): void;
   /** After every (re)connection: notifications sent while disconnected are lost, so re-read state. */
   onConnected?(): void;
 }
 
 /**
- * One dedicated PostgreSQL connection LISTENing on a channel (outside the Prisma pool: a pooled
- * connection would be handed to queries). Reconnects after errors until the signal aborts.
+ * One dedicated PostgreSQL connection LISTENing on one or more channels (outside the Prisma pool:
+ * a pooled connection would be handed to queries). Reconnects after errors until the signal aborts.
  */
-export function listen(url: string, channel: string, handlers: ListenHandlers, signal: AbortSignal, logger?: Logger, name = "galley-listener"): { closed: Promise<void> } {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`listen: channel ${JSON.stringify(channel)} is not a plain identifier`);
+export function listen(url: string, channels: string | readonly string[], handlers: ListenHandlers, signal: AbortSignal, logger?: Logger, name = "galley-listener"): { closed: Promise<void> } {
+  const list = typeof channels === "string" ? [channels] : [...channels];
+  for (const ch of list) if (!/^[a-z_][a-z0-9_]{0,62}$/.test(ch)) throw new Error(`listen: channel ${JSON.stringify(ch)} is not a plain identifier`);
+  const channel = list.join(",");
   const closed = (async () => {
     while (!signal.aborted) {
       const c = new pg.Client({ connectionString: url, application_name: name });
@@ -25,9 +27,9 @@ export function listen(url: string, channel: string, handlers: ListenHandlers, s
           c.on("end", () => resolve());
           signal.addEventListener("abort", () => resolve(), { once: true });
         });
-        c.on("notification", (n) => handlers.onNotify(n.payload ?? ""));
+        c.on("notification", (n) => handlers.onNotify(n.payload ?? "", n.channel));
         await c.connect();
-        await c.query(`LISTEN ${channel}`);
+        for (const ch of list) await c.query(`LISTEN ${ch}`);
         handlers.onConnected?.();
         await ended;
       } catch (e) {

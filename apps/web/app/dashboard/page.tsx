@@ -53,12 +53,31 @@ function Filters({ d, q }: { d: TDashboard; q: { environment?: string; kitchen?:
   );
 }
 
+/** /dashboard with the current query changed by `set` (empty values left out). */
+function hrefWith(raw: Record<string, string | undefined>, set: Record<string, string | undefined>): string {
+  const entries = Object.entries({ ...raw, ...set }).filter((e): e is [string, string] => Boolean(e[1]));
+  return entries.length ? `/dashboard?${new URLSearchParams(entries)}` : "/dashboard";
+}
+
+function Pager({ page, raw }: { page: TDashboard["pipelinesPage"]; raw: Record<string, string | undefined> }) {
+  if (page.total <= page.limit && page.offset === 0) return null;
+  const last = Math.min(page.offset + page.limit, page.total);
+  const prev = Math.max(0, page.offset - page.limit);
+  return (
+    <div className="mt-2 flex items-center gap-3 text-xs text-slate-600" data-testid="pipelines-pager">
+      <span>{page.total === 0 ? "none" : `${page.offset + 1}–${last} of ${page.total}`}</span>
+      {page.offset > 0 && <Link className="underline" href={hrefWith(raw, { offset: prev ? String(prev) : undefined })}>previous</Link>}
+      {last < page.total && <Link className="underline" href={hrefWith(raw, { offset: String(last) })}>next</Link>}
+    </div>
+  );
+}
+
 export default async function DashboardPage({ searchParams }: PageProps<"/dashboard">) {
   const sp = await searchParams;
   const session = await load("your session", requireUser);
   if (!session.ok) return <Unavailable what={session.reason} />;
   const user = session.value;
-  const raw = { environment: one(sp.environment), kitchen: one(sp.kitchen), pipeline: one(sp.pipeline) };
+  const raw = { environment: one(sp.environment), kitchen: one(sp.kitchen), pipeline: one(sp.pipeline), tests: one(sp.tests), offset: one(sp.offset) };
   const parsed = ZDashboardQuery.safeParse(raw);
   const q = parsed.success ? parsed.data : ZDashboardQuery.parse({});
   const data = await load("the dashboard", () => dashboardFor(user, q));
@@ -94,10 +113,16 @@ export default async function DashboardPage({ searchParams }: PageProps<"/dashbo
         <section>
           <h2 className="mb-2 text-sm font-semibold text-slate-900">Pipelines</h2>
           <PipelinesTable rows={d.pipelines} now={now} />
+          <Pager page={d.pipelinesPage} raw={raw} />
         </section>
         <section>
           <h2 className="mb-2 text-sm font-semibold text-slate-900">Tests <span className="font-normal text-slate-500">(not passing first; open one for its control chart)</span></h2>
           <TestsTable rows={d.tests} now={now} />
+          {d.tests.length === q.tests && q.tests < 100 && (
+            <Link href={hrefWith(raw, { tests: "100" })} className="mt-2 inline-block text-xs underline" data-testid="more-tests">
+              show up to 100 tests
+            </Link>
+          )}
         </section>
       </main>
     </>
