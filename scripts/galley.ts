@@ -17,7 +17,7 @@ if (command !== "rotate-kek" || rest.length > 0 || (arg !== undefined && arg !==
 const config = loadConfig();
 const step: RotateStep = arg === "add-key" ? "add-key" : arg === "finish" ? "finish" : "rewrap";
 try {
-  await rotateKek({ db: getDb(config.DATABASE_URL), kek: config.GALLEY_KEK, oldKeks: config.GALLEY_KEK_OLD, kekFile: config.kekFile, step });
+  await rotateKek({ db: getDb(config.DATABASE_URL), kek: config.GALLEY_KEK, oldKeks: config.GALLEY_KEK_OLD, kekFile: config.kekFile, poolKeks: config.GALLEY_POOL_KEKS, step });
 } catch (e) {
   console.error((e as Error).message);
   process.exitCode = 1;

@@ -23,6 +23,8 @@ export interface RotateKekOptions {
   kek?: string;
   oldKeks?: string;
   kekFile: string;
+  /** GALLEY_POOL_KEKS: pools' own keys, kept as they are (their secrets are not moved to the main key). */
+  poolKeks?: string;
   step: RotateStep;
   log?: (line: string) => void;
 }
@@ -46,7 +48,8 @@ export async function rotateKek(opts: RotateKekOptions): Promise<RotateKekResult
     log("rotate-kek: next: restart web and worker, then run `pnpm galley rotate-kek`");
     return { activeKekId: id, usage: await kekUsage({ db: opts.db }) };
   }
-  const keyring = loadKeyring({ kek: opts.kek, oldKeks: opts.oldKeks, kekFile: opts.kekFile, create: false });
+  // Pools' own keys (GALLEY_POOL_KEKS) are not rotated here: their secrets stay on them.
+  const keyring = loadKeyring({ kek: opts.kek, oldKeks: opts.oldKeks, kekFile: opts.kekFile, create: false, poolKeks: opts.poolKeks });
   if (opts.step === "finish") return finish(opts, keyring, log);
 
   const { rewrapped, remaining } = await rewrapAll({ db: opts.db, keyring }, { onBatch: (p) => log(`rotate-kek: re-wrapped ${p.rewrapped} secrets so far`) });
@@ -69,8 +72,9 @@ async function resetKitchenRoles(db: Db, keyring: Keyring, log: (l: string) => v
   try {
     for (const k of kitchens) {
       try {
-        const { wh } = await warehouses.forEnvironment(k.environmentId);
-        await ensureKitchenRole(wh, k.schemaName, { password: kitchenRolePassword(keyring, k.environmentId, k.schemaName) });
+        const { wh, kitchenRolePassword: derive } = await warehouses.forEnvironment(k.environmentId);
+        // Derived with the environment's pool key (the main key for `default`).
+        await ensureKitchenRole(wh, k.schemaName, { password: derive ? derive(k.schemaName) : kitchenRolePassword(keyring, k.environmentId, k.schemaName) });
         reset++;
       } catch (e) {
         failed.push({ kitchen: k.name, error: (e as Error).message });

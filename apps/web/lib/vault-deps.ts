@@ -9,7 +9,7 @@ let keyring: Keyring | undefined;
 
 /** The vault's key ring, loaded on first use (the key file is created on the first start). */
 export function vaultDeps() {
-  keyring ??= loadKeyring({ kek: config().GALLEY_KEK, oldKeks: config().GALLEY_KEK_OLD, kekFile: config().kekFile, create: true });
+  keyring ??= loadKeyring({ kek: config().GALLEY_KEK, oldKeks: config().GALLEY_KEK_OLD, kekFile: config().kekFile, create: true, poolKeks: config().GALLEY_POOL_KEKS });
   return { db: db(), keyring };
 }
 

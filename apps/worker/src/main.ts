@@ -1,5 +1,7 @@
-// The worker: dispatches the outbox to BullMQ, executes nodes, reconciles what Redis lost,
-// delivers alerts, ticks schedules, and writes a heartbeat that /api/health reports.
+// The worker: dispatches the outbox to BullMQ, executes its pool's nodes, reconciles what Redis
+// lost, delivers alerts, ticks schedules, and writes a heartbeat that /api/health reports.
+// `--role nodes` is a worker host: PostgreSQL, Redis and its own Docker engine only, no repository.
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { createLogger, loadConfig } from "@galley/core";
 import { getDb, tryLeadership } from "@galley/db";
@@ -14,17 +16,22 @@ import { repoSource } from "./repo-source";
 import { NodeWarehouses } from "./node-warehouses";
 import { runMaintenance } from "./maintenance";
 import { startAlertsAndSchedules } from "./alerts-and-schedules";
+import { flagsAsEnv } from "./args";
 
-const config = loadConfig();
-const logger = createLogger({ app: "worker" });
+const config = loadConfig({ ...process.env, ...flagsAsEnv(process.argv.slice(2)) });
+const pool = config.GALLEY_WORKER_POOL;
+const isHost = config.GALLEY_WORKER_ROLE === "nodes";
+const logger = createLogger({ app: "worker", pool });
 const workerId = `${os.hostname()}:${process.pid}`;
+const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 async function main() {
   const db = getDb(config.DATABASE_URL);
   const redis = await connectRedis(config.REDIS_URL, "worker", { logger });
   await assertNoEviction(redis);
-  const keyring = loadKeyring({ kek: config.GALLEY_KEK, oldKeks: config.GALLEY_KEK_OLD, kekFile: config.kekFile, create: true });
-  const repo = await AnalyticsRepo.init(config.repoDir, { defaultBranch: "production" });
+  // A worker host never creates a key (it would encrypt nothing anyone else can read) nor a repository.
+  const keyring = loadKeyring({ kek: config.GALLEY_KEK, oldKeks: config.GALLEY_KEK_OLD, kekFile: config.kekFile, create: !isHost, poolKeks: config.GALLEY_POOL_KEKS });
+  const repo = isHost ? null : await AnalyticsRepo.init(config.repoDir, { defaultBranch: "production" });
   const executor = createExecutor(config.GALLEY_EXECUTOR, { nodeSubnet: config.GALLEY_NODE_SUBNET });
   const ping = await executor.ping();
   if (!ping.ok) logger.warn("executor unavailable: container nodes will fail until it is back", { executor: executor.kind, reason: ping.reason });
@@ -40,7 +47,8 @@ async function main() {
     config.GALLEY_EXECUTOR === "docker" ? nodeNetworkSettings(config.GALLEY_NODE_SUBNET) : undefined,
     (message, err) => logger.warn(message, { err }),
   );
-  const source = repoSource(repo);
+  // Runs carry their files (frozen when planned); the repository is only read for older runs.
+  const source = repo ? repoSource(repo) : undefined;
 
   const nodeWorker = createWorker(
     "node.execute",
@@ -75,50 +83,70 @@ async function main() {
         payload,
       );
     },
-    { connection: redis, prefix: config.GALLEY_QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, logger },
+    { connection: redis, prefix: config.GALLEY_QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, logger, pool },
   );
 
-  const alertsAndSchedules = await startAlertsAndSchedules({
-    db, config, redis, keyring, repo, source, executor: executor.kind, dispatchNow, signal: stop.signal, logger,
-  });
+  // Schedules start runs (planned from the repository) and alerts link to the web app: control-plane duties.
+  const alertsAndSchedules = repo && source
+    ? await startAlertsAndSchedules({ db, config, redis, keyring, repo, source, executor: executor.kind, dispatchNow, signal: stop.signal, logger })
+    : { close: async () => {} };
 
   // Every worker ticks; only the holder of the reconciler's advisory lock works (see reconcileRuns).
   let reconciling = false;
   const reconcile = setInterval(() => {
     if (reconciling) return;
     reconciling = true;
-    reconcileRuns({ db, dispatchNow, jobState: (id) => queues.jobState("node.execute", id), removeFinishedJob: (id) => queues.removeFinished("node.execute", id) })
+    reconcileRuns({
+      db, dispatchNow,
+      jobState: (id, p) => queues.jobState("node.execute", id, p),
+      removeFinishedJob: (id, p) => queues.removeFinished("node.execute", id, p),
+    })
       .then((r) => (r.requeued || r.cancelled) && logger.info("reconciled", { ...r }))
       .catch((e) => logger.warn("reconcile failed", { err: e }))
       .finally(() => (reconciling = false));
   }, 5_000);
   const maintain = () =>
-    runMaintenance({ db, repo, config, logger })
+    runMaintenance({ db, repo: repo ?? undefined, config, logger })
       .then((r) => r.leader && logger.info("maintenance done", r.pruned))
       .catch((e) => logger.warn("maintenance failed", { err: e }));
   const maintenance = setInterval(maintain, config.GALLEY_MAINTENANCE_MINUTES * 60_000);
   void maintain();
   // Finishes or undoes Kitchen operations and view moves whose process died (one leader at a time).
   const janitorWarehouses = new EnvironmentWarehouses(db, { keyring: () => keyring, applicationName: "galley-janitor" });
-  const janitor = startJanitor(
-    { db, git: repo, warehouses: janitorWarehouses, schemas: warehouseSchemas, logger },
-    { leader: () => tryLeadership(config.DATABASE_URL, JANITOR_LOCK) },
-  );
+  const janitor = repo
+    ? startJanitor(
+        { db, git: repo, warehouses: janitorWarehouses, schemas: warehouseSchemas, logger },
+        { leader: () => tryLeadership(config.DATABASE_URL, JANITOR_LOCK) },
+      )
+    : { stop: () => {} };
+  let draining = false;
   const beat = async () => {
-    await db.workerHeartbeat.upsert({ where: { workerId }, update: { beatAt: new Date() }, create: { workerId, hostname: os.hostname(), pid: process.pid } }).catch(() => {});
+    await db.workerHeartbeat
+      .upsert({
+        where: { workerId },
+        update: { beatAt: new Date(), draining },
+        create: { workerId, hostname: os.hostname(), pid: process.pid, pool, version, draining },
+      })
+      .catch(() => {});
   };
   await beat();
   const heartbeat = setInterval(beat, 5_000);
-  logger.info("worker started", { workerId, executor: executor.kind, concurrency: config.WORKER_CONCURRENCY });
+  logger.info("worker started", { workerId, pool, role: config.GALLEY_WORKER_ROLE, executor: executor.kind, concurrency: config.WORKER_CONCURRENCY });
 
+  // SIGTERM drains: the node worker takes no more jobs and waits for its running nodes (their
+  // leases keep being renewed meanwhile); then everything else stops.
   const shutdown = async (signal: string) => {
-    logger.info("worker stopping", { signal });
+    if (draining) return;
+    draining = true;
+    logger.info("worker draining", { signal });
+    await beat();
     clearInterval(reconcile);
     clearInterval(maintenance);
-    clearInterval(heartbeat);
     janitor.stop();
-    stop.abort();
     await nodeWorker.close();
+    logger.info("worker drained: running nodes finished", { signal });
+    clearInterval(heartbeat);
+    stop.abort();
     await alertsAndSchedules.close();
     await warehouses.closeAll();
     await janitorWarehouses.closeAll();

@@ -1,13 +1,14 @@
 // Periodic upkeep, one worker at a time (advisory lock): retention of node logs, sign-in attempts
 // and stale heartbeats, and `git gc --auto` of the analytics repository (packs loose objects
-// that every commit and merge leaves behind; a no-op when there is little to do).
+// that every commit and merge leaves behind; a no-op when there is little to do). A worker host
+// (`--role nodes`) has no repository and only prunes.
 import type { Config, Logger } from "@galley/core";
 import { pruneOlderThan, withTransaction, type Db } from "@galley/db";
 import type { AnalyticsRepo } from "@galley/git";
 
 const DAY = 24 * 3600 * 1000;
 
-export async function runMaintenance(deps: { db: Db; repo: AnalyticsRepo; config: Config; logger: Logger }): Promise<{ leader: boolean; pruned: Record<string, number> }> {
+export async function runMaintenance(deps: { db: Db; repo?: AnalyticsRepo; config: Config; logger: Logger }): Promise<{ leader: boolean; pruned: Record<string, number> }> {
   const { db, config: c } = deps;
   // One pass at a time across workers: the transaction lock is held while it prunes.
   const pruned = await withTransaction(
@@ -24,6 +25,6 @@ export async function runMaintenance(deps: { db: Db; repo: AnalyticsRepo; config
     { timeoutMs: 10 * 60_000 },
   );
   if (!pruned) return { leader: false, pruned: {} };
-  await deps.repo.git.text(["gc", "--auto", "--quiet"], { timeoutMs: 10 * 60_000 }).catch((e) => deps.logger.warn("git gc failed", { err: e }));
+  await deps.repo?.git.text(["gc", "--auto", "--quiet"], { timeoutMs: 10 * 60_000 }).catch((e) => deps.logger.warn("git gc failed", { err: e }));
   return { leader: true, pruned };
 }

@@ -1,6 +1,6 @@
 import type { Db } from "@galley/db";
 import { addressForNode, type NodeNetworkSettings } from "@galley/executor";
-import { kitchenRolePassword, type Keyring } from "@galley/vault";
+import { keyringForPool, kitchenRolePassword, type Keyring } from "@galley/vault";
 import { ensureKitchenRole, openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
 
 /**
@@ -64,8 +64,11 @@ export class NodeWarehouses {
    * key ring's password takes effect.
    */
   async kitchenLogin(environmentId: string, schema: string): Promise<{ user: string; password: string }> {
-    const password = kitchenRolePassword(this.keyring, environmentId, schema);
-    const key = `${environmentId}|${schema}|${this.keyring.activeKekId}`;
+    // The environment's pool key (a worker host's only key is its pool's; see keyringForPool).
+    const { pool } = await this.db.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { pool: true } });
+    const keyring = keyringForPool(this.keyring, pool);
+    const password = kitchenRolePassword(keyring, environmentId, schema);
+    const key = `${environmentId}|${schema}|${keyring.activeKekId}`;
     // One ensure per role at a time: a run's parallel nodes share it. A failure is not kept.
     let ensured = this.ensured.get(key);
     if (!ensured) {

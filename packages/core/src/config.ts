@@ -11,6 +11,12 @@ const ZConfig = z.object({
   /** Older KEKs (base64, comma-separated) still needed to open secrets during a rotation. */
   GALLEY_KEK_OLD: z.string().optional(),
   GALLEY_KEK_FILE: z.string().optional(),
+  /**
+   * Control plane only (web app, `--role all` worker): `pool=<base64 key>,…`, the keys of worker
+   * pools whose environments' secrets must not open with the main key. A pool's worker host gets
+   * its pool's key as GALLEY_KEK and nothing else.
+   */
+  GALLEY_POOL_KEKS: z.string().optional(),
   GALLEY_BASE_URL: z.string().url().default("http://localhost:3000"),
   GALLEY_EXECUTOR: z.enum(["docker", "local"]).default("docker"),
   GALLEY_RUNNER_IMAGE: z.string().default("galley-runner:latest"),
@@ -18,6 +24,14 @@ const ZConfig = z.object({
   GALLEY_NODE_SUBNET: z.string().default("172.29.213.0/24"),
   GALLEY_QUEUE_PREFIX: z.string().default("galley"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** The worker pool this worker serves (`--pool` wins); environments name the pool their nodes run on. */
+  GALLEY_WORKER_POOL: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "a pool name is lowercase letters, digits and -").default("default"),
+  /**
+   * `all`: nodes plus the duties that need the analytics repository (schedules, alerts, janitor,
+   * git gc). `nodes` (`--role nodes`): a worker host that needs only PostgreSQL, Redis and its own
+   * Docker engine: it never opens GALLEY_DATA_DIR/repo.git nor creates a vault key.
+   */
+  GALLEY_WORKER_ROLE: z.enum(["all", "nodes"]).default("all"),
   /** SMTP server for email alert routes, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example:465. */
   SMTP_URL: z.string().url().optional(),
   ALERT_EMAIL_FROM: z.string().default("Galley <galley@localhost>"),

@@ -4,7 +4,7 @@
 // `vault.read` audit row in the same statement that reads them (no audit row, no values).
 import { AppError } from "@galley/core";
 import type { Db } from "@galley/db";
-import { kitchenRolePassword, readEnvironmentSecrets, type Keyring } from "@galley/vault";
+import { keyringForPool, kitchenRolePassword, readEnvironmentSecrets, type Keyring } from "@galley/vault";
 import { openWarehouse, type Warehouse, type WarehouseConn } from "@galley/warehouse";
 import type { EnvironmentWarehouse, WarehousePort } from "./deps";
 
@@ -34,13 +34,13 @@ export class EnvironmentWarehouses implements WarehousePort {
     const env = await this.db.environment.findUnique({
       where: { id: environmentId },
       select: {
-        warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true,
+        warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true, pool: true,
         secrets: { where: { name: { in: NAMES } }, select: { name: true, version: true } },
       },
     });
     if (!env) throw new AppError("not_found", `environment ${environmentId} does not exist`);
     const versions = env.secrets.map((s) => `${s.name}@${s.version}`).sort().join(",");
-    const key = `${env.warehouseUser}@${env.warehouseHost}:${env.warehousePort}/${env.warehouseDb}#${versions}`;
+    const key = `${env.warehouseUser}@${env.warehouseHost}:${env.warehousePort}/${env.warehouseDb}#${versions}#${env.pool}`;
     const pooled = this.pools.get(environmentId);
     if (pooled?.key === key) return pooled.value;
     const value = this.connect(environmentId, env, env.secrets.length > 0);
@@ -53,7 +53,7 @@ export class EnvironmentWarehouses implements WarehousePort {
 
   private async connect(
     environmentId: string,
-    env: { warehouseHost: string; warehousePort: number; warehouseDb: string; warehouseUser: string },
+    env: { warehouseHost: string; warehousePort: number; warehouseDb: string; warehouseUser: string; pool: string },
     hasSecrets: boolean,
   ): Promise<EnvironmentWarehouse> {
     const secrets = hasSecrets ? await this.readSecrets(environmentId) : {};
@@ -62,8 +62,9 @@ export class EnvironmentWarehouses implements WarehousePort {
     return {
       wh,
       ...(secrets.MASK_SALT ? { maskSalt: secrets.MASK_SALT } : {}),
-      // The worker derives the same value to log in as the Kitchen's role.
-      kitchenRolePassword: (schema) => kitchenRolePassword(this.keyring(), environmentId, schema),
+      // The worker derives the same value to log in as the Kitchen's role: with the pool's key,
+      // which only that pool's workers hold (keyringForPool; the main key for `default`).
+      kitchenRolePassword: (schema) => kitchenRolePassword(keyringForPool(this.keyring(), env.pool), environmentId, schema),
     };
   }
 

@@ -73,3 +73,21 @@ describe("runWithTimeout", () => {
     await expect(runWithTimeout(1000, new AbortController(), async () => 7)).resolves.toBe(7);
   });
 });
+
+describe("worker pools", () => {
+  it("gives node.execute one queue per pool; default keeps the plain name", async () => {
+    const { queueFor, poolOfQueue } = await import("./catalogue");
+    expect(queueFor("node.execute")).toBe("nodes");
+    expect(queueFor("node.execute", "default")).toBe("nodes");
+    expect(queueFor("node.execute", "production")).toBe("nodes-production");
+    // Jobs that are not pooled ignore the pool.
+    expect(queueFor("alert.deliver", "production")).toBe("alert-deliveries");
+    expect(poolOfQueue("node.execute", "nodes")).toBe("default");
+    expect(poolOfQueue("node.execute", "nodes-production")).toBe("production");
+    expect(poolOfQueue("node.execute", "nodes-default")).toBeNull();
+    expect(poolOfQueue("node.execute", "nodes-Bad:pool")).toBeNull();
+    expect(poolOfQueue("node.execute", "alerts")).toBeNull();
+    expect(poolOfQueue("alert.deliver", "alert-deliveries-production")).toBeNull();
+    expect(() => queueFor("node.execute", "Prod:1")).toThrow(/pool name/);
+  });
+});

@@ -8,6 +8,11 @@ export interface Backoff {
 export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   /** BullMQ queue the job goes to; one queue per job so each gets its own worker and concurrency. */
   queue: string;
+  /**
+   * One queue per worker pool: the job goes to `queueFor(name, pool)` and only workers of that
+   * pool consume it (the `default` pool keeps the plain queue name).
+   */
+  pooled?: boolean;
   /** Ids only, never data or secrets: BullMQ stores job data in clear text in Redis. Use .strict(). */
   payload: S;
   /** Deterministic id: BullMQ ignores an add while a job with the same id exists. */
@@ -43,6 +48,7 @@ const ZNodeId = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "node ids are lowerca
 export const JOBS = {
   "node.execute": defineJob({
     queue: "nodes",
+    pooled: true,
     payload: z.object({ runId: z.uuid(), nodeId: ZNodeId, attempt: z.number().int().min(0).max(10_000) }).strict(),
     jobId: (p) => `node:${p.runId}:${p.nodeId}:${p.attempt}`,
     attempts: 3,
@@ -104,6 +110,31 @@ export const JOBS = {
 };
 
 export type JobName = keyof typeof JOBS;
+
+/** A worker pool's name (environments.pool has the same CHECK). */
+export const POOL_RE = /^[a-z][a-z0-9-]{0,39}$/;
+export const DEFAULT_POOL = "default";
+export const ZPool = z.string().regex(POOL_RE, "a pool name is lowercase letters, digits and -, starting with a letter (at most 40)");
+
+/**
+ * The BullMQ queue of a job in a pool. `default` keeps the plain name, so a deployment from before
+ * pools keeps its waiting jobs; another pool gets `<queue>-<pool>` (BullMQ refuses ':' in names).
+ */
+export function queueFor(name: JobName, pool: string = DEFAULT_POOL): string {
+  const def = JOBS[name] as unknown as JobDefinition;
+  if (!def.pooled || pool === DEFAULT_POOL) return def.queue;
+  ZPool.parse(pool);
+  return `${def.queue}-${pool}`;
+}
+
+/** The pool an outbox row's queue names for this job, or null when the queue is not one of the job's. */
+export function poolOfQueue(name: JobName, queue: string): string | null {
+  const def = JOBS[name] as unknown as JobDefinition;
+  if (queue === def.queue) return DEFAULT_POOL;
+  if (!def.pooled || !queue.startsWith(`${def.queue}-`)) return null;
+  const pool = queue.slice(def.queue.length + 1);
+  return POOL_RE.test(pool) && pool !== DEFAULT_POOL ? pool : null;
+}
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -1,6 +1,6 @@
 export { assertNoEviction, connectRedis, readEvictionPolicy } from "./redis";
 export type { ConnectRedisOptions, Redis, RedisRole } from "./redis";
-export { ALERT_EVENTS, JOBS, JOB_NAMES, fromBullJobId, isJobName, jobDefinition, toBullJobId } from "./catalogue";
+export { ALERT_EVENTS, DEFAULT_POOL, JOBS, JOB_NAMES, POOL_RE, ZPool, fromBullJobId, isJobName, jobDefinition, poolOfQueue, queueFor, toBullJobId } from "./catalogue";
 export type { Backoff, JobDefinition, JobName, JobPayload } from "./catalogue";
 export { createQueues, enqueue, parsePayload, resolveJobId } from "./queues";
 export type { Queues } from "./queues";

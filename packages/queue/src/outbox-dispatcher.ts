@@ -1,7 +1,7 @@
 import { createLogger, type Logger } from "@galley/core";
 import { withTransaction, type Db, type Tx } from "@galley/db";
 import type { Queue } from "bullmq";
-import { isJobName, jobDefinition, type JobName } from "./catalogue";
+import { isJobName, poolOfQueue, type JobName } from "./catalogue";
 import { listenForOutbox } from "./outbox-listener";
 import { bullQueue, jobOptions, parsePayload, type Queues } from "./queues";
 
@@ -34,7 +34,7 @@ export interface OutboxDispatcher {
   stopped: Promise<void>;
 }
 
-type Enqueuable = { row: OutboxRow; name: JobName; data: unknown; delayMs: number };
+type Enqueuable = { row: OutboxRow; name: JobName; pool: string; data: unknown; delayMs: number };
 
 /**
  * One batch, in one transaction: lock unsent rows (SKIP LOCKED, so several dispatchers share the
@@ -53,7 +53,7 @@ export async function dispatchOutboxBatch(db: Db, queues: Queues, logger: Logger
     for (const row of rows) {
       const job = toEnqueuable(row, logger);
       if (!job) continue;
-      const q = bullQueue(queues, job.name);
+      const q = bullQueue(queues, job.name, job.pool);
       byQueue.set(q, [...(byQueue.get(q) ?? []), job]);
     }
     for (const [q, jobs] of byQueue) {
@@ -70,11 +70,13 @@ function toEnqueuable(row: OutboxRow, logger: Logger): Enqueuable | null {
     if (!isJobName(row.job_name)) throw new Error(`unknown job ${row.job_name}`);
     const { delayMs, ...payload } = (row.payload ?? {}) as Record<string, unknown>;
     const data = parsePayload(row.job_name, payload);
-    if (row.queue !== jobDefinition(row.job_name).queue) {
-      logger.warn("outbox row names another queue than the catalogue; using the catalogue's", { outboxId: String(row.id), queue: row.queue });
-    }
+    // The row's queue carries the pool (writeOutbox wrote it from the catalogue); a queue that is
+    // not one of this job's cannot be honoured, and guessing a pool could hand a production job
+    // to another pool's workers, so such a row is dropped like a bad payload.
+    const pool = poolOfQueue(row.job_name, row.queue);
+    if (pool === null) throw new Error(`queue ${row.queue} is not a queue of ${row.job_name}`);
     const delay = typeof delayMs === "number" && delayMs > 0 ? Math.max(0, delayMs - row.age_ms) : 0;
-    return { row, name: row.job_name, data, delayMs: delay };
+    return { row, name: row.job_name, pool, data, delayMs: delay };
   } catch (e) {
     logger.error("dropping outbox row that cannot be enqueued", { outboxId: String(row.id), jobId: row.job_id, error: (e as Error).message });
     return null;

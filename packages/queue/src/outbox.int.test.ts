@@ -193,4 +193,34 @@ describe("outbox", () => {
     // Far below the 500 ms poll: the fast path is used (latency itself is benchmarked by dispatch-local).
     expect(p50).toBeLessThan(100);
   });
+
+  it("sends a pooled job to its pool's queue only: another pool's worker never sees it", async () => {
+    const prodRun = randomUUID();
+    const devRun = randomUUID();
+    await withTransaction(t.db, async (tx) => {
+      await writeOutbox(tx, { jobName: "node.execute", payload: nodePayload(prodRun), pool: "production" });
+      await writeOutbox(tx, { jobName: "node.execute", payload: nodePayload(devRun) });
+    });
+    const rows = await t.db.outbox.findMany({ where: { jobId: { in: [`node:${prodRun}:a:1`, `node:${devRun}:a:1`] } }, select: { jobId: true, queue: true } });
+    expect(Object.fromEntries(rows.map((r) => [r.jobId, r.queue]))).toEqual({ [`node:${prodRun}:a:1`]: "nodes-production", [`node:${devRun}:a:1`]: "nodes" });
+    await dispatchOutboxBatch(t.db, queues, quiet);
+    expect(await queues.jobState("node.execute", `node:${prodRun}:a:1`, "production")).toBe("waiting");
+    expect(await queues.jobState("node.execute", `node:${prodRun}:a:1`)).toBe("unknown");
+    expect(await queues.jobState("node.execute", `node:${devRun}:a:1`)).toBe("waiting");
+
+    const seen: Record<string, string[]> = { default: [], production: [] };
+    for (const pool of ["default", "production"] as const) {
+      workers.push(createWorker("node.execute", async (p) => void seen[pool].push(p.runId), { connection: workerConn.duplicate(), prefix, concurrency: 2, logger: quiet, pool }));
+    }
+    await waitFor("both jobs consumed", () => seen.default.length + seen.production.length === 2, 10_000);
+    expect(seen).toEqual({ default: [devRun], production: [prodRun] });
+  });
+
+  it("drops a row whose queue is not one of its job's (never guesses a pool)", async () => {
+    const runId = randomUUID();
+    const row = await t.db.outbox.create({ data: { queue: "alerts", jobName: "node.execute", jobId: `node:${runId}:a:1`, payload: nodePayload(runId) } });
+    await dispatchOutboxBatch(t.db, queues, quiet);
+    expect((await t.db.outbox.findUniqueOrThrow({ where: { id: row.id } })).sentAt).not.toBeNull();
+    expect(await state(`node:${runId}:a:1`)).toBe("unknown");
+  });
 });

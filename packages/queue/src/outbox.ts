@@ -1,5 +1,5 @@
 import type { Tx } from "@galley/db";
-import { jobDefinition, type JobName, type JobPayload } from "./catalogue";
+import { queueFor, type JobName, type JobPayload } from "./catalogue";
 import { parsePayload, resolveJobId } from "./queues";
 
 /** NOTIFY channel the dispatcher LISTENs on; Postgres delivers it only when the transaction commits. */
@@ -12,6 +12,8 @@ export interface OutboxEntry<N extends JobName> {
   jobId?: string;
   /** Delay counted from the row's creation (retry backoff); stored as the reserved payload key delayMs. */
   delayMs?: number;
+  /** The worker pool of a pooled job (node.execute): its row names that pool's queue. */
+  pool?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export async function writeOutbox<N extends JobName>(tx: Tx, entry: OutboxEntry<
   const payload = parsePayload(entry.jobName, entry.payload);
   const jobId = resolveJobId(entry.jobName, payload, entry.jobId);
   const stored = entry.delayMs && entry.delayMs > 0 ? { ...payload, delayMs: Math.round(entry.delayMs) } : payload;
-  const queue = jobDefinition(entry.jobName).queue;
+  const queue = queueFor(entry.jobName, entry.pool);
   // One round trip: insert and queue a NOTIFY that fires on commit (duplicates in one transaction collapse).
   await tx.$queryRaw`
     WITH ins AS (
@@ -41,7 +43,7 @@ export async function writeOutboxMany<N extends JobName>(tx: Tx, entries: Outbox
     const payload = parsePayload(entry.jobName, entry.payload);
     const jobId = resolveJobId(entry.jobName, payload, entry.jobId);
     const stored = entry.delayMs && entry.delayMs > 0 ? { ...payload, delayMs: Math.round(entry.delayMs) } : payload;
-    return { queue: jobDefinition(entry.jobName).queue, name: entry.jobName as string, jobId, payload: JSON.stringify(stored) };
+    return { queue: queueFor(entry.jobName, entry.pool), name: entry.jobName as string, jobId, payload: JSON.stringify(stored) };
   });
   await tx.$queryRaw`
     WITH ins AS (

@@ -1,33 +1,33 @@
 import { AppError } from "@galley/core";
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import { isJobName, jobDefinition, toBullJobId, type JobName, type JobPayload } from "./catalogue";
+import { isJobName, jobDefinition, queueFor, toBullJobId, type JobName, type JobPayload } from "./catalogue";
 
 /** Producer side: one BullMQ Queue per catalogue queue over one shared producer connection. */
 export interface Queues {
   readonly prefix: string;
-  /** waiting | delayed | active | completed | failed | prioritized | unknown (not in Redis). */
-  jobState(name: JobName, jobId: string): Promise<string>;
+  /** waiting | delayed | active | completed | failed | prioritized | unknown (not in Redis). `pool`: for pooled jobs. */
+  jobState(name: JobName, jobId: string, pool?: string): Promise<string>;
   /** Removes a completed or failed job (a live one is left alone) so its id can be added again. */
-  removeFinished(name: JobName, jobId: string): Promise<void>;
+  removeFinished(name: JobName, jobId: string, pool?: string): Promise<void>;
   /** Jobs per state, for health pages. */
-  counts(name: JobName): Promise<Record<string, number>>;
+  counts(name: JobName, pool?: string): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
 // The BullMQ Queue objects stay inside this package (the dispatcher and tests reach them here).
-const bullQueues = new WeakMap<Queues, (name: JobName) => Queue>();
+const bullQueues = new WeakMap<Queues, (name: JobName, pool?: string) => Queue>();
 
-export function bullQueue(queues: Queues, name: JobName): Queue {
+export function bullQueue(queues: Queues, name: JobName, pool?: string): Queue {
   const get = bullQueues.get(queues);
   if (!get) throw new Error("not a Queues object from createQueues");
-  return get(name);
+  return get(name, pool);
 }
 
 export function createQueues(opts: { connection: Redis; prefix: string }): Queues {
   const byQueue = new Map<string, Queue>();
-  const get = (name: JobName): Queue => {
-    const queueName = jobDefinition(name).queue;
+  const get = (name: JobName, pool?: string): Queue => {
+    const queueName = queueFor(name, pool);
     let q = byQueue.get(queueName);
     if (!q) {
       q = new Queue(queueName, { connection: opts.connection, prefix: opts.prefix });
@@ -37,12 +37,12 @@ export function createQueues(opts: { connection: Redis; prefix: string }): Queue
   };
   const queues: Queues = {
     prefix: opts.prefix,
-    jobState: (name, jobId) => get(name).getJobState(toBullJobId(jobId)),
-    async removeFinished(name, jobId) {
-      const job = await get(name).getJob(toBullJobId(jobId));
+    jobState: (name, jobId, pool) => get(name, pool).getJobState(toBullJobId(jobId)),
+    async removeFinished(name, jobId, pool) {
+      const job = await get(name, pool).getJob(toBullJobId(jobId));
       if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
     },
-    counts: (name) => get(name).getJobCounts(),
+    counts: (name, pool) => get(name, pool).getJobCounts(),
     async close() {
       await Promise.all([...byQueue.values()].map((q) => q.close()));
       byQueue.clear();
@@ -94,10 +94,10 @@ export async function enqueue<N extends JobName>(
   queues: Queues,
   name: N,
   payload: JobPayload<N>,
-  opts: { jobId?: string; delayMs?: number } = {},
+  opts: { jobId?: string; delayMs?: number; pool?: string } = {},
 ): Promise<{ jobId: string }> {
   const data = parsePayload(name, payload);
   const jobId = resolveJobId(name, data, opts.jobId);
-  await bullQueue(queues, name).add(name, data, jobOptions(name, jobId, opts.delayMs));
+  await bullQueue(queues, name, opts.pool).add(name, data, jobOptions(name, jobId, opts.delayMs));
   return { jobId };
 }

@@ -1,7 +1,7 @@
 import { createLogger, type Logger } from "@galley/core";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { fromBullJobId, jobDefinition, type JobName, type JobPayload } from "./catalogue";
+import { fromBullJobId, jobDefinition, queueFor, type JobName, type JobPayload } from "./catalogue";
 import { parsePayload } from "./queues";
 import { runWithTimeout } from "./timeout";
 
@@ -27,6 +27,8 @@ export interface CreateWorkerOptions {
   /** How often this worker looks for stalled jobs; re-delivery takes about lock + 2 × interval. */
   stalledIntervalMs?: number;
   logger?: Logger;
+  /** The worker pool whose queue this worker consumes (pooled jobs only; default `default`). */
+  pool?: string;
 }
 
 /** The only handle callers get; bullmq's types stay inside this package. */
@@ -39,14 +41,15 @@ export interface GalleyWorker {
 
 export function createWorker<N extends JobName>(name: N, handler: JobHandler<N>, opts: CreateWorkerOptions): GalleyWorker {
   const def = jobDefinition(name);
-  const logger = (opts.logger ?? createLogger()).child({ queue: def.queue, job: name });
+  const queue = queueFor(name, opts.pool);
+  const logger = (opts.logger ?? createLogger()).child({ queue, job: name });
   const active = new Set<AbortController>();
   const processor = async (job: Job) => {
     const jobId = fromBullJobId(job.id ?? "");
     const log = logger.child({ jobId });
     let payload: JobPayload<N>;
     try {
-      if (job.name !== name) throw new Error(`job name ${job.name} on the ${def.queue} queue`);
+      if (job.name !== name) throw new Error(`job name ${job.name} on the ${queue} queue`);
       payload = parsePayload(name, job.data);
     } catch (e) {
       // Retrying cannot fix a bad payload: fail it once, loudly.
@@ -62,7 +65,7 @@ export function createWorker<N extends JobName>(name: N, handler: JobHandler<N>,
       active.delete(controller);
     }
   };
-  const worker = new Worker(def.queue, processor, {
+  const worker = new Worker(queue, processor, {
     connection: opts.connection,
     prefix: opts.prefix,
     concurrency: opts.concurrency,

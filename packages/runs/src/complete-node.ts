@@ -41,8 +41,8 @@ export async function completeNode(
   q: { runId: string; nodeId: string; attempt: number; workerId: string; backoffMs?: number; outcome: NodeOutcome },
 ): Promise<CompleteResult> {
   const result = await withTransaction(deps.db, async (tx) => {
-    const [run] = await tx.$queryRaw<{ status: string; kitchen_id: string; pipeline: string }[]>`
-      SELECT status, kitchen_id, pipeline FROM runs WHERE id = ${q.runId}::uuid FOR UPDATE`;
+    const [run] = await tx.$queryRaw<{ status: string; kitchen_id: string; pipeline: string; pool: string }[]>`
+      SELECT status, kitchen_id, pipeline, pool FROM runs WHERE id = ${q.runId}::uuid FOR UPDATE`;
     const node = await tx.nodeRun.findFirst({
       where: { runId: q.runId, nodeId: q.nodeId, attempt: q.attempt, workerId: q.workerId, status: "running" },
       select: { id: true, maxAttempts: true },
@@ -60,7 +60,7 @@ export async function completeNode(
         where: { id: node.id },
         data: { status: "queued", attempt: q.attempt + 1, error: q.outcome.error ?? null, workerId: null, leaseUntil: null, queuedAt: now },
       });
-      await enqueueNodeInTx(tx, q.runId, q.nodeId, q.attempt + 1, delay);
+      await enqueueNodeInTx(tx, q.runId, q.nodeId, q.attempt + 1, run.pool, delay);
       return { ...none, applied: true, retrying: true };
     }
 
@@ -85,7 +85,7 @@ export async function completeNode(
           RETURNING node_id, remaining_deps`;
         for (const r of rows.filter((r) => r.remaining_deps === 0)) {
           await tx.nodeRun.updateMany({ where: { runId: q.runId, nodeId: r.node_id, status: "pending" }, data: { status: "queued", attempt: 1, queuedAt: now } });
-          await enqueueNodeInTx(tx, q.runId, r.node_id, 1);
+          await enqueueNodeInTx(tx, q.runId, r.node_id, 1, run.pool);
           queued.push(r.node_id);
         }
       }

@@ -27,6 +27,8 @@ export interface CreateRunInput {
   selection?: unknown;
   compiled: unknown;
   executor: string;
+  /** The environment's worker pool (default `default`): the run's node jobs go to its queue. */
+  pool?: string;
   nodes: RunPlanNode[];
   idempotencyKey?: string | null;
   resumedFromId?: string | null;
@@ -66,6 +68,7 @@ export async function createRun(deps: CreateRunDeps, input: CreateRunInput): Pro
         selection: (input.selection ?? null) as object,
         compiled: input.compiled as object,
         executor: input.executor,
+        pool: input.pool ?? "default",
         idempotencyKey: input.idempotencyKey ?? null,
         resumedFromId: input.resumedFromId ?? null,
         finishedAt: allReused ? new Date() : null,
@@ -87,7 +90,7 @@ export async function createRun(deps: CreateRunDeps, input: CreateRunInput): Pro
         finishedAt: n.reused ? now : null,
       })),
     });
-    await enqueueNodesInTx(tx, run.id, input.nodes.filter((n) => !n.reused && n.remainingDeps === 0).map((n) => ({ nodeId: n.id, attempt: 1 })));
+    await enqueueNodesInTx(tx, run.id, input.nodes.filter((n) => !n.reused && n.remainingDeps === 0).map((n) => ({ nodeId: n.id, attempt: 1 })), input.pool ?? "default");
     if (!allReused) {
       await emitAlertEventInTx(tx, { kitchenId: input.kitchenId, event: "run.started", runId: run.id });
       if (input.maxDurationMs) await enqueueDeadlineInTx(tx, run.id, input.maxDurationMs);

@@ -24,7 +24,11 @@ export interface SqlRequest {
 export interface ExecuteNodeDeps {
   db: Db;
   workerId: string;
-  source: Pick<PipelineSource, "readTextFiles">;
+  /**
+   * Only for runs planned before their files were frozen in the run document: a worker host
+   * without the repository leaves it out, and such a run's container files fail with a message.
+   */
+  source?: Pick<PipelineSource, "readTextFiles">;
   executor: Executor;
   runSql(q: SqlRequest): Promise<{ statements: number; ms: number }>;
   /** Secrets of the environment, audited as read for this run and node. */
@@ -174,6 +178,13 @@ async function runSqlNode(
   }
 }
 
+/** A run planned before files were frozen with it: read them from the repository (control-plane workers only). */
+async function legacyFiles(deps: ExecuteNodeDeps, commit: string, folder: string): Promise<Record<string, string>> {
+  if (!deps.source) throw new AppError("unavailable", "this run was planned before its files were kept with it, and this worker has no repository: run it again");
+  const all = await deps.source.readTextFiles(commit, `${folder}/`);
+  return Object.fromEntries(all.map((f) => [f.path.slice(folder.length + 1), f.content]));
+}
+
 async function runContainerNode(
   deps: ExecuteNodeDeps, job: NodeJob, doc: RunDocument, commit: string,
   node: Extract<PipelineNode, { type: "container" }>, timeoutMs: number, sink: LogSink, signal: AbortSignal,
@@ -182,10 +193,8 @@ async function runContainerNode(
   const folder = doc.source.folder.replace(/\/$/, "");
   let files: NodeSpec["files"] = [];
   if (node.files.length) {
-    const all = await deps.source.readTextFiles(commit, `${folder}/`);
-    const rel = all.map((f) => f.path.slice(folder.length + 1));
-    const wanted = new Set(matchFiles(node.files, rel));
-    files = all.filter((f) => wanted.has(f.path.slice(folder.length + 1))).map((f) => ({ path: f.path.slice(folder.length + 1), content: f.content }));
+    const frozen = doc.files ?? (await legacyFiles(deps, commit, folder));
+    files = matchFiles(node.files, Object.keys(frozen)).map((p) => ({ path: p, content: frozen[p] }));
   }
   const wh = await deps.warehouseEnv(doc.context.environmentId, doc.context.schema, secrets);
   const command = [...(node.command ?? []), ...node.args];

@@ -6,9 +6,9 @@ import { settleRunInTx } from "./complete-node";
 export interface ReconcileDeps {
   db: Db;
   /** BullMQ's state of a job: waiting, active, delayed, completed, failed, or unknown when Redis lost it. */
-  jobState(jobId: string): Promise<string>;
+  jobState(jobId: string, pool: string): Promise<string>;
   /** Removes a finished (completed or failed) job so its deterministic id can be added again. */
-  removeFinishedJob(jobId: string): Promise<void>;
+  removeFinishedJob(jobId: string, pool: string): Promise<void>;
   dispatchNow?: () => void;
 }
 
@@ -26,7 +26,7 @@ const BATCH = 1_000;
 /** Bounds one pass (and its transaction); the rest waits for the next tick. */
 const MAX_PER_PASS = 20_000;
 
-type Stuck = { id: string; run_id: string; node_id: string; attempt: number; status: string; run_status: string };
+type Stuck = { id: string; run_id: string; node_id: string; attempt: number; status: string; run_status: string; pool: string };
 
 /**
  * PostgreSQL is the source of truth; Redis only carries work. Re-enqueues queued nodes whose job
@@ -53,7 +53,7 @@ export async function reconcileRuns(deps: ReconcileDeps, opts: { queuedGraceMs?:
       let requeued = 0;
       for (let seen = 0; seen < MAX_PER_PASS; ) {
         const stuck = await tx.$queryRaw<Stuck[]>`
-          SELECT n.id::text AS id, n.run_id::text AS run_id, n.node_id, n.attempt, n.status, r.status AS run_status
+          SELECT n.id::text AS id, n.run_id::text AS run_id, n.node_id, n.attempt, n.status, r.status AS run_status, r.pool
           FROM node_runs n JOIN runs r ON r.id = n.run_id
           WHERE ((n.status = 'queued' AND n.queued_at < now() - make_interval(secs => ${grace / 1000}))
              OR (n.status = 'running' AND n.lease_until < now()))
@@ -91,28 +91,29 @@ async function requeueLost(deps: ReconcileDeps, tx: Tx, live: Stuck[]): Promise<
   const pendingRows = await tx.$queryRaw<{ job_id: string }[]>`
     SELECT DISTINCT job_id FROM outbox WHERE sent_at IS NULL AND job_id = ANY(${ids}::text[])`;
   const pending = new Set(pendingRows.map((r) => r.job_id));
-  const states = await mapLimit(ids, 32, (id) => (pending.has(id) ? Promise.resolve("pending") : deps.jobState(id).catch(() => "unknown")));
-  const lost: { runId: string; nodeId: string; attempt: number }[] = [];
+  const states = await mapLimit(ids, 32, (id, i) => (pending.has(id) ? Promise.resolve("pending") : deps.jobState(id, live[i].pool).catch(() => "unknown")));
+  const lost: { runId: string; nodeId: string; attempt: number; pool: string }[] = [];
   for (let i = 0; i < live.length; i++) {
     const state = states[i];
     if (state === "pending" || LIVE.has(state)) continue;
     // completed/failed while the node is still queued or its lease expired (e.g. BullMQ gave up
     // during an outage): the finished job would swallow an add of the same id, so remove it first.
-    if (state !== "unknown") await deps.removeFinishedJob(ids[i]);
-    lost.push({ runId: live[i].run_id, nodeId: live[i].node_id, attempt: live[i].attempt });
+    if (state !== "unknown") await deps.removeFinishedJob(ids[i], live[i].pool);
+    lost.push({ runId: live[i].run_id, nodeId: live[i].node_id, attempt: live[i].attempt, pool: live[i].pool });
   }
-  await writeOutboxMany(tx, lost.map((l) => ({ jobName: "node.execute" as const, payload: l })));
+  // Each to its run's pool queue: a production node re-enqueued must still reach production's workers only.
+  await writeOutboxMany(tx, lost.map(({ pool, ...payload }) => ({ jobName: "node.execute" as const, payload, pool })));
   return lost.length;
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
       while (next < items.length) {
         const i = next++;
-        out[i] = await fn(items[i]);
+        out[i] = await fn(items[i], i);
       }
     }),
   );

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@galley/core";
 import type { Db } from "@galley/db";
-import { compilePipeline, loadPipelines, planRun, type ParamValue, type Pipeline, type RepoFile, type RunSelection } from "@galley/pipelines";
+import { compilePipeline, loadPipelines, matchFiles, planRun, type ParamValue, type Pipeline, type RepoFile, type RunSelection } from "@galley/pipelines";
 import { createRun } from "./create-run";
 
 /** What a run needs from the analytics repository. */
@@ -37,6 +37,12 @@ export interface RunDocument {
   source: Pipeline;
   /** Sibling SQL texts at the commit, by path relative to the pipeline folder. */
   sources: Record<string, string>;
+  /**
+   * The files container nodes mount (their `files` globs), by path relative to the pipeline
+   * folder, frozen at the commit: a worker on another host never reads the repository. Absent in
+   * runs planned before worker hosts; the worker then reads them from the repository if it has one.
+   */
+  files?: Record<string, string>;
   /** Per node: attempts, backoff, timeout. */
   policy: Record<string, { backoffMs: number; timeoutMs: number }>;
   context: { kitchen: string; schema: string; environment: string; environmentId: string; params: Record<string, ParamValue> };
@@ -46,7 +52,9 @@ export interface RunDocument {
   limits?: { maxDurationMs?: number; stopOnOverrun?: boolean };
 }
 
-export async function loadPipelineAt(source: PipelineSource, commit: string, name: string): Promise<{ pipeline: Pipeline; sources: Record<string, string> }> {
+export async function loadPipelineAt(
+  source: PipelineSource, commit: string, name: string,
+): Promise<{ pipeline: Pipeline; sources: Record<string, string>; files: Record<string, string> }> {
   const files = await source.readTextFiles(commit, `pipelines/${name}/`);
   const { pipelines, errors } = loadPipelines(files);
   const pipeline = pipelines.find((p) => p.name === name);
@@ -61,7 +69,10 @@ export async function loadPipelineAt(source: PipelineSource, commit: string, nam
   const sources = Object.fromEntries(
     files.filter((f) => f.path.endsWith(".sql")).map((f) => [f.path.slice(`pipelines/${name}/`.length), f.content]),
   );
-  return { pipeline, sources };
+  const rel = new Map(files.map((f) => [f.path.slice(`pipelines/${name}/`.length), f.content]));
+  const patterns = pipeline.nodes.flatMap((n) => (n.type === "container" ? n.files : []));
+  const mounted = Object.fromEntries(matchFiles(patterns, [...rel.keys()]).map((p) => [p, rel.get(p)!]));
+  return { pipeline, sources, files: mounted };
 }
 
 /**
@@ -72,11 +83,11 @@ export async function loadPipelineAt(source: PipelineSource, commit: string, nam
 export async function startRun(deps: StartRunDeps, input: StartRunInput): Promise<{ runId: string; created: boolean }> {
   const kitchen = await deps.db.kitchen.findFirst({
     where: { id: input.kitchenId, deletedAt: null },
-    select: { id: true, name: true, branch: true, schemaName: true, environmentId: true, environment: { select: { name: true } }, variables: { select: { name: true, value: true } } },
+    select: { id: true, name: true, branch: true, schemaName: true, environmentId: true, environment: { select: { name: true, pool: true } }, variables: { select: { name: true, value: true } } },
   });
   if (!kitchen) throw new AppError("not_found", "Kitchen not found");
   const commit = await deps.source.headOf(kitchen.branch);
-  const { pipeline, sources } = await loadPipelineAt(deps.source, commit, input.pipeline);
+  const { pipeline, sources, files } = await loadPipelineAt(deps.source, commit, input.pipeline);
   const overrides = Object.fromEntries(kitchen.variables.map((v) => [v.name, v.value]));
   const vaultNames = await deps.vaultNames(kitchen.environmentId);
 
@@ -103,6 +114,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     deps: Object.fromEntries(plan.nodes.map((n) => [n.id, n.deps])),
     source: pipeline,
     sources,
+    files,
     policy: Object.fromEntries(plan.nodes.map((n) => [n.id, { backoffMs: n.backoffMs, timeoutMs: n.timeoutMs }])),
     context: { kitchen: kitchen.name, schema: kitchen.schemaName, environment: kitchen.environment.name, environmentId: kitchen.environmentId, params },
     compiled,
@@ -120,6 +132,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     selection,
     compiled: doc,
     executor: deps.executor,
+    pool: kitchen.environment.pool,
     idempotencyKey: input.idempotencyKey ?? null,
     resumedFromId: input.resumeFromRunId ?? null,
     maxDurationMs: pipeline.max_duration_ms ?? null,

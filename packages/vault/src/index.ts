@@ -1,4 +1,4 @@
-export { KekError, KEK_BYTES, addKekToFile, createKeyring, generateKek, kekIdOf, loadKeyring, parseKek, removeKeksFromFile } from "./keyring";
+export { KekError, KEK_BYTES, addKekToFile, createKeyring, generateKek, kekIdOf, keyringForPool, loadKeyring, parseKek, parsePoolKeks, removeKeksFromFile } from "./keyring";
 export type { Keyring, LoadKeyringOptions } from "./keyring";
 export { FORMAT, VaultDecryptError, aadOf, kekIdOfSealed, openSecret, rewrapSealed, sealSecret } from "./envelope";
 export type { SecretRef } from "./envelope";
@@ -17,3 +17,5 @@ export type { ReadEnvironmentSecretsInput, ResolveSecretsInput } from "./resolve
 export { kekUsage, rewrapAll } from "./rewrap-all";
 export { kitchenRolePassword } from "./kitchen-role-password";
 export type { RewrapOptions, RewrapResult } from "./rewrap-all";
+export { setEnvironmentPool } from "./set-environment-pool";
+export type { SetEnvironmentPoolInput } from "./set-environment-pool";

@@ -8,6 +8,35 @@ export const KEK_BYTES = 32;
 export interface Keyring {
   activeKekId: string;
   keys: ReadonlyMap<string, Buffer>;
+  /**
+   * Worker pools with a key of their own (pool → kekId, the key is in `keys`): an environment in
+   * such a pool has its secrets sealed and its Kitchen role passwords derived with that key, so
+   * workers of other pools (which are not given it) can neither open nor derive them. Only the
+   * control plane (web app, `--role all` worker) holds these; a pool's worker gets its key as GALLEY_KEK.
+   */
+  pools?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The key ring as seen for an environment of `pool`: its active key is the pool's own key when
+ * the control plane has one, else this ring's active key (the default pool; or a worker host,
+ * whose only key is its pool's).
+ */
+export function keyringForPool(keyring: Keyring, pool: string): Keyring {
+  const id = keyring.pools?.get(pool);
+  return id ? { ...keyring, activeKekId: id } : keyring;
+}
+
+/** GALLEY_POOL_KEKS: `pool=<base64 key>,pool=<base64 key>`. */
+export function parsePoolKeks(text: string | undefined): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const part of (text ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf("=");
+    const pool = eq > 0 ? part.slice(0, eq) : "";
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(pool) || pool === "default") throw new KekError(`GALLEY_POOL_KEKS: "${pool || part.slice(0, 12)}" is not a pool name other than default (expected pool=<base64 key>)`);
+    out.set(pool, parseKek(part.slice(eq + 1), `GALLEY_POOL_KEKS[${pool}]`));
+  }
+  return out;
 }
 
 /** Raised at boot when no usable KEK exists; the process must exit non-zero, never fall back. */
@@ -56,6 +85,8 @@ export interface LoadKeyringOptions {
   kekFile: string;
   /** Create the key file (mode 0400) when it does not exist: first start of a fresh install. */
   create: boolean;
+  /** GALLEY_POOL_KEKS (control plane only): the keys of pools that must not share the main key. */
+  poolKeks?: string;
 }
 
 /**
@@ -64,9 +95,22 @@ export interface LoadKeyringOptions {
  */
 export function loadKeyring(opts: LoadKeyringOptions): Keyring {
   const old = splitKeys(opts.oldKeks).map((k, i) => parseKek(k, `GALLEY_KEK_OLD[${i}]`));
-  if (opts.kek !== undefined) return createKeyring(parseKek(opts.kek, "GALLEY_KEK"), old);
-  const fileKeys = readOrCreateKeyFile(opts.kekFile, opts.create);
-  return createKeyring(fileKeys[0], [...fileKeys.slice(1), ...old]);
+  const base = (() => {
+    if (opts.kek !== undefined) return createKeyring(parseKek(opts.kek, "GALLEY_KEK"), old);
+    const fileKeys = readOrCreateKeyFile(opts.kekFile, opts.create);
+    return createKeyring(fileKeys[0], [...fileKeys.slice(1), ...old]);
+  })();
+  const poolKeys = parsePoolKeks(opts.poolKeks);
+  if (poolKeys.size === 0) return base;
+  const keys = new Map(base.keys);
+  const pools = new Map<string, string>();
+  for (const [pool, key] of poolKeys) {
+    const id = kekIdOf(key);
+    if (id === base.activeKekId) throw new KekError(`GALLEY_POOL_KEKS[${pool}] is the main key: a pool's key must be its own`);
+    keys.set(id, key);
+    pools.set(pool, id);
+  }
+  return { activeKekId: base.activeKekId, keys, pools };
 }
 
 function splitKeys(v: string | readonly string[] | undefined): string[] {

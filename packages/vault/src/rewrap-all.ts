@@ -23,7 +23,8 @@ const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 /**
  * KEK rotation: re-wraps every DEK with the active KEK, one committed batch at a time.
  * Resumable by construction: rows already on the active KEK are never selected again.
- * Values are not decrypted; only the DEK layer changes.
+ * Values are not decrypted; only the DEK layer changes. Secrets sealed with a pool's own key
+ * (GALLEY_POOL_KEKS) stay on it: moving them to the main key would open them to every pool.
  */
 export async function rewrapAll(deps: VaultDeps, opts: RewrapOptions = {}): Promise<RewrapResult> {
   const batchSize = opts.batchSize ?? 200;
@@ -32,7 +33,7 @@ export async function rewrapAll(deps: VaultDeps, opts: RewrapOptions = {}): Prom
   let afterId = NIL_UUID;
   while (!opts.signal?.aborted) {
     const n = await withTransaction(deps.db, async (tx) => {
-      const rows = await lockRowsNotOnKek(active, afterId, batchSize, tx);
+      const rows = await lockRowsNotOnKek(active, afterId, batchSize, tx, [...(deps.keyring.pools?.values() ?? [])]);
       if (rows.length === 0) return 0;
       const updated = rows.map((r) => ({ id: r.id, ciphertext: rewrapSealed(deps.keyring, r, r.ciphertext) }));
       await updateCiphertexts(updated, tx);
@@ -49,7 +50,8 @@ export async function rewrapAll(deps: VaultDeps, opts: RewrapOptions = {}): Prom
     opts.onBatch?.({ rewrapped });
   }
   const usage = await countByKek(deps.db);
-  const remaining = Object.entries(usage).reduce((sum, [kek, count]) => (kek === active ? sum : sum + count), 0);
+  const poolKeks = new Set(deps.keyring.pools?.values() ?? []);
+  const remaining = Object.entries(usage).reduce((sum, [kek, count]) => (kek === active || poolKeks.has(kek) ? sum : sum + count), 0);
   return { rewrapped, remaining };
 }
 

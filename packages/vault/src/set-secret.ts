@@ -3,7 +3,8 @@ import { advisoryXactLock, withTransaction } from "@galley/db";
 import type { VaultDeps } from "./deps";
 import { sealSecret } from "./envelope";
 import { assertSecretName, assertSecretValue, assertUuid } from "./validation";
-import { environmentExists, findSecretVersion, insertAudit, secretTarget, upsertSecret } from "./vault-repository";
+import { keyringForPool } from "./keyring";
+import { findEnvironmentPool, findSecretVersion, insertAudit, secretTarget, upsertSecret } from "./vault-repository";
 
 export interface SetSecretInput {
   environmentId: string;
@@ -26,9 +27,11 @@ export async function setSecret(deps: VaultDeps, input: SetSecretInput): Promise
   return withTransaction(deps.db, async (tx) => {
     // The version is read then written (it is part of the AAD): serialise writers of one name.
     await advisoryXactLock(tx, `vault:${environmentId}:${name}`);
-    if (!(await environmentExists(environmentId, tx))) throw new AppError("not_found", "Environment not found", { field: "environmentId" });
+    const pool = await findEnvironmentPool(environmentId, tx);
+    if (pool === null) throw new AppError("not_found", "Environment not found", { field: "environmentId" });
     const version = ((await findSecretVersion(environmentId, name, tx))?.version ?? 0) + 1;
-    const ciphertext = sealSecret(deps.keyring, { environmentId, name, version }, value);
+    // Sealed with the environment's pool key when it has one: other pools' workers cannot open it.
+    const ciphertext = sealSecret(keyringForPool(deps.keyring, pool), { environmentId, name, version }, value);
     await upsertSecret({ environmentId, name, version, ciphertext, updatedBy: actorId }, tx);
     await insertAudit(
       { actorId, action: "vault.set", target: secretTarget(environmentId, name), details: { environmentId, name, version }, requestId: input.requestId },

@@ -3,7 +3,7 @@ import type { Db, Tx } from "@galley/db";
 // Plain-object data access for the vault. No rules here: the use cases decide.
 type Client = Db | Tx;
 
-export type VaultAuditAction = "vault.set" | "vault.delete" | "vault.read" | "vault.rewrap";
+export type VaultAuditAction = "vault.set" | "vault.delete" | "vault.read" | "vault.rewrap" | "environment.pool";
 
 export interface AuditEntry {
   actorId: string | null;
@@ -20,6 +20,12 @@ export function secretTarget(environmentId: string, name?: string): string {
 export async function environmentExists(environmentId: string, client: Client): Promise<boolean> {
   const env = await client.environment.findUnique({ where: { id: environmentId }, select: { id: true } });
   return env !== null;
+}
+
+/** The environment's worker pool (its secrets are sealed with that pool's key when it has one), or null. */
+export async function findEnvironmentPool(environmentId: string, client: Client): Promise<string | null> {
+  const env = await client.environment.findUnique({ where: { id: environmentId }, select: { pool: true } });
+  return env?.pool ?? null;
 }
 
 export function findSecretVersion(environmentId: string, name: string, client: Client): Promise<{ version: number } | null> {
@@ -122,12 +128,14 @@ export interface SealedRow {
 }
 
 /** Rows not yet wrapped by `activeKekId`, locked for this transaction, in id order after `afterId`. */
-export function lockRowsNotOnKek(activeKekId: string, afterId: string, limit: number, tx: Tx): Promise<SealedRow[]> {
+/** Rows on neither the active key nor one of `keepKekIds` (pools' own keys, which rotation of the main key leaves alone). */
+export function lockRowsNotOnKek(activeKekId: string, afterId: string, limit: number, tx: Tx, keepKekIds: readonly string[] = []): Promise<SealedRow[]> {
   const prefix = `gv1:${activeKekId}:`;
   return tx.$queryRaw<SealedRow[]>`
     SELECT id::text AS id, environment_id::text AS "environmentId", name, version, ciphertext
     FROM vault_secrets
     WHERE left(ciphertext, ${prefix.length}::int) <> ${prefix} AND id > ${afterId}::uuid
+      AND split_part(ciphertext, ':', 2) <> ALL(${[...keepKekIds]}::text[])
     ORDER BY id
     LIMIT ${limit}::int
     FOR UPDATE`;
