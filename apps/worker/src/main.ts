@@ -134,7 +134,7 @@ async function main() {
   logger.info("worker started", { workerId, pool, role: config.GALLEY_WORKER_ROLE, executor: executor.kind, concurrency: config.WORKER_CONCURRENCY });
 
   // SIGTERM drains: the node worker takes no more jobs and waits for its running nodes (their
-  // leases keep being renewed meanwhile); then everything else stops.
+  // leases keep being renewed meanwhile); then everything else stops. The heartbeat says draining.
   const shutdown = async (signal: string) => {
     if (draining) return;
     draining = true;
@@ -143,10 +143,12 @@ async function main() {
     clearInterval(reconcile);
     clearInterval(maintenance);
     janitor.stop();
+    // Schedules and the dispatcher stop at once, as before draining existed: other workers'
+    // dispatchers send what the finishing nodes queue.
+    stop.abort();
     await nodeWorker.close();
     logger.info("worker drained: running nodes finished", { signal });
     clearInterval(heartbeat);
-    stop.abort();
     await alertsAndSchedules.close();
     await warehouses.closeAll();
     await janitorWarehouses.closeAll();
