@@ -64,7 +64,8 @@ describe("a worker killed with SIGKILL mid-node", () => {
     const first = startWorker(g);
     workers.push(first);
     const { runId } = await run(g, "padma_feature", "crash");
-    for (let i = 0; i < 200; i++) {
+    // Wait until the node has started on the first worker (a worker starts slowly on a loaded machine).
+    for (const end = Date.now() + 60_000; Date.now() < end; ) {
       if ((await logsOf(g.db, runId)).includes("started")) break;
       await new Promise((r) => setTimeout(r, 50));
     }

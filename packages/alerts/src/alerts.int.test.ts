@@ -111,17 +111,17 @@ describe("alert routes", () => {
 
   it("a test message shows a 500 or a timeout where the route is made, and marks the route failing", async () => {
     const r = await createAlertRoute(deps(), "dev", { kind: "slack", name: "flaky", url: `${http.url}/flaky`, events: ["run.failed"] }, users.chris);
-    const d = { ...deps(), send: sender(500), readSecret, baseUrl: BASE };
+    const d = { ...deps(), send: sender(3_000), readSecret, baseUrl: BASE };
     http.failNext([500]);
     const bad = await testAlertRoute(d, "dev", r.id, users.chris);
     expect(bad).toMatchObject({ ok: false, statusCode: 500 });
     expect(bad.error).toMatch(/answered HTTP 500/);
     expect(bad.error).not.toContain("/flaky");
     expect((await db.alertRoute.findUniqueOrThrow({ where: { id: r.id } })).health).toBe("failing");
-    http.hangMs = 1500;
+    http.hangMs = 4_500;
     const slow = await testAlertRoute(d, "dev", r.id, users.chris);
     http.hangMs = 0;
-    expect(slow.error).toMatch(/did not answer within 1 s|did not answer within 0 s/);
+    expect(slow.error).toMatch(/did not answer within 3 s/);
     const ok = await testAlertRoute(d, "dev", r.id, users.chris);
     expect(ok.ok).toBe(true);
     expect((await db.alertRoute.findUniqueOrThrow({ where: { id: r.id } })).health).toBe("ok");

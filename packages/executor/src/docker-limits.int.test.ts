@@ -46,7 +46,8 @@ describe.skipIf(!engine.ok)("DockerExecutor limits", () => {
     const elapsed = Date.now() - t0;
     expect(result).toMatchObject({ status: "timed_out", exitCode: null, error: "timed out after 2 s" });
     expect(elapsed).toBeGreaterThanOrEqual(2_000);
-    expect(elapsed).toBeLessThan(3_500);
+    // Killed at its timeout, not left to run: a correctness bound with room for a loaded machine.
+    expect(elapsed).toBeLessThan(10_000);
     expect(await containersOf(spec.runId)).toHaveLength(0);
   });
 

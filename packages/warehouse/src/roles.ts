@@ -97,11 +97,32 @@ async function createRoleIfMissing(tx: Tx, role: string, attributes: string): Pr
  * at its login (SQL nodes and containers alike). The Kitchen can only change them for its own
  * sessions. Older servers have no parameter privileges: nothing to do there.
  */
+/**
+ * Runs one statement that updates a cluster-wide catalog row (pg_parameter_acl: one row per
+ * parameter for the whole cluster). Sessions in other databases of the cluster, which no advisory
+ * lock of ours reaches, may update the same row at once and fail with "tuple concurrently updated"
+ * (XX000): retried under a savepoint, so the surrounding transaction survives.
+ */
+async function withCatalogRetry(tx: Tx, statement: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await tx.query("SAVEPOINT galley_catalog_retry");
+    try {
+      await statement();
+      await tx.query("RELEASE SAVEPOINT galley_catalog_retry");
+      return;
+    } catch (e) {
+      await tx.query("ROLLBACK TO SAVEPOINT galley_catalog_retry");
+      if (attempt >= 8 || (e as { code?: string }).code !== "XX000") throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
+    }
+  }
+}
+
 async function quietServerLog(tx: Tx, r: string): Promise<void> {
   const v = await tx.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
   if (Number(v.rows[0].v) < 150000) return;
   try {
-    await tx.query(`GRANT SET ON PARAMETER log_min_error_statement, log_min_messages TO ${r}`);
+    await withCatalogRetry(tx, () => tx.query(`GRANT SET ON PARAMETER log_min_error_statement, log_min_messages TO ${r}`));
     await tx.query(`ALTER ROLE ${r} SET log_min_error_statement = 'panic'`);
     await tx.query(`ALTER ROLE ${r} SET log_min_messages = 'panic'`);
   } catch (e) {
