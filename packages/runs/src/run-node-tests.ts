@@ -43,8 +43,10 @@ export async function runNodeTests(deps: { db: Db; withTestSession?: WithTestSes
   }
   let outcomes: TestOutcome[];
   try {
-    const history = await testHistory(deps.db, input.run, node.id, rendered);
-    const evaluate = (query: TestQuery) => evaluateTests(query, { tests: rendered, outputs: outcome.outputs ?? {}, durationMs: input.durationMs, history });
+    // The history (Galley's database) is read while the warehouse session opens.
+    const history = testHistory(deps.db, input.run, node.id, rendered);
+    history.catch(() => {});
+    const evaluate = async (query: TestQuery) => evaluateTests(query, { tests: rendered, outputs: outcome.outputs ?? {}, durationMs: input.durationMs, history: await history });
     const needsWarehouse = rendered.some((t) => !["output", "duration"].includes(testKind(t.metric) ?? ""));
     if (!needsWarehouse) outcomes = await evaluate(() => Promise.reject(new Error("no warehouse session")));
     else if (!deps.withTestSession) outcomes = rendered.map((t) => errorOutcome(t, "this worker has no warehouse session for data tests"));
@@ -58,7 +60,11 @@ export async function runNodeTests(deps: { db: Db; withTestSession?: WithTestSes
     outcomes = rendered.map((t) => errorOutcome(t, why));
   }
   const all = [...early, ...outcomes].map((o) => redactOutcome(o, input.secretValues));
-  for (const o of all) input.log(`[galley] test ${o.name} (${o.level}): ${o.verdict}${o.rule ? ` [${o.rule}]` : ""} - ${o.message}`);
+  // Each test that did not pass gets its line; the passing ones one line together (the run page
+  // lists every result with value and limits; 100 lines per node only slowed the log down).
+  const passed = all.filter((o) => o.verdict === "passed" && !o.rule);
+  for (const o of all) if (!passed.includes(o)) input.log(`[galley] test ${o.name} (${o.level}): ${o.verdict}${o.rule ? ` [${o.rule}]` : ""} - ${o.message}`);
+  if (passed.length) input.log(`[galley] ${passed.length} test${passed.length > 1 ? "s" : ""} passed: ${passed.map((o) => o.name).join(", ")}`);
   const { nodeError, warnings } = testConsequences(all);
   const tests = { results: all, warnings };
   if (nodeError) return { ...outcome, status: "failed", error: nodeError, tests, noRetry: true };

@@ -100,6 +100,48 @@ describe("evaluateTests", () => {
   });
 });
 
+describe("row tests on one table", () => {
+  it("count their failing rows in one scan, and ask only the failing ones again for examples", async () => {
+    const q = answering({
+      "count(*) FILTER": [{ m0: 0, m1: "3", m2: 0 }],
+      'WHERE "b" IS NULL': [{ n: 3, examples: [{ id: 7, b: null }] }],
+    });
+    const out = await evaluateTests(q, {
+      tests: [
+        t("a_set", { not_null: { table: "t", column: "a" } }, "fail"),
+        t("b_set", { not_null: { table: "t", column: "b" } }, "warn"),
+        t("st_known", { accepted_values: { table: "t", column: "st", values: ["x", "y"] } }, "fail"),
+      ],
+      outputs: {},
+      durationMs: 0,
+      history: {},
+    });
+    expect(out.map((o) => [o.name, o.verdict, o.value])).toEqual([["a_set", "passed", 0], ["b_set", "warned", 3], ["st_known", "passed", 0]]);
+    expect(out[1]).toMatchObject({ failingRows: 3, examples: [{ id: 7, b: null }] });
+    expect(q.seen).toHaveLength(2);
+    expect(q.seen[0]).toBe(
+      'SELECT count(*) FILTER (WHERE "a" IS NULL)::bigint AS m0, count(*) FILTER (WHERE "b" IS NULL)::bigint AS m1, ' +
+        `count(*) FILTER (WHERE "st" IS NOT NULL AND NOT ("st"::text = ANY(ARRAY['x', 'y']::text[])))::bigint AS m2 FROM "t"`,
+    );
+  });
+
+  it("ask each test on its own when the shared scan fails, so the error names the test", async () => {
+    const q = answering({
+      "count(*) FILTER": new AppError("invalid_input", 'column "nope" does not exist'),
+      'WHERE "nope" IS NULL': new AppError("invalid_input", 'column "nope" does not exist'),
+      'WHERE "a" IS NULL': [{ n: 0, examples: [] }],
+    });
+    const out = await evaluateTests(q, {
+      tests: [t("a_set", { not_null: { table: "t", column: "a" } }, "fail"), t("nope_set", { not_null: { table: "t", column: "nope" } }, "fail")],
+      outputs: {},
+      durationMs: 0,
+      history: {},
+    });
+    expect(out.map((o) => [o.name, o.verdict])).toEqual([["a_set", "passed"], ["nope_set", "error"]]);
+    expect(out[1].message).toBe('test nope_set: column "nope" does not exist');
+  });
+});
+
 describe("metric SQL", () => {
   it("quotes every identifier and passes values as parameters", () => {
     const q = metricQuery("accepted_values", { table: 'we"ird.Orders', column: "St", values: ["a'; drop table x; --", 2] })!;

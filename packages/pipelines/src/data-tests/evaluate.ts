@@ -4,7 +4,7 @@
 import { isAppError } from "@galley/core";
 import { CheckSyntaxError, parseCheck } from "./check";
 import { judgeParsed, type Judgement } from "./judge";
-import { aggregatesQuery, AGGREGATES, metricQuery, outputValue, scalarOf, trimExamples, type MetricQuery } from "./metric-sql";
+import { aggregatesQuery, AGGREGATES, COUNTABLE_ROW_TESTS, failingCountsQuery, metricQuery, outputValue, scalarOf, trimExamples, type MetricQuery } from "./metric-sql";
 import { isRowTest, testKind, type TestKind } from "./spec";
 import type { NodeTest } from "../types";
 
@@ -54,43 +54,65 @@ interface Measured {
   error?: string;
 }
 
-export async function evaluateTests(query: TestQuery, input: EvaluateInput): Promise<TestOutcome[]> {
-  const plans = input.tests.map((test) => plan(test, input));
-  const sqlPlans = plans.filter((p): p is Extract<Plan, { q: unknown }> => "q" in p);
-  // Aggregates on the same table and filter share one scan (row count, null ratio, min, ...).
-  const groups = new Map<string, Extract<Plan, { q: unknown }>[]>();
-  for (const p of sqlPlans) {
-    if (!AGGREGATES.has(p.kind)) continue;
+type SqlPlan = Extract<Plan, { q: unknown }>;
+type Shared = { index: number; q: MetricQuery; rows: boolean };
+
+/**
+ * Tests that can share one scan of their table: aggregate metrics on the same table and filter
+ * (row count, null ratio, min, ...) in one SELECT, and the failing-row counts of row tests
+ * (not_null, accepted_values, expression) on the same table in one SELECT with FILTERs.
+ */
+function shareScans(plans: readonly SqlPlan[]): Map<SqlPlan, Shared> {
+  const groups = new Map<string, SqlPlan[]>();
+  for (const p of plans) {
     const args = p.test.metric[p.kind] as Record<string, unknown>;
-    const key = JSON.stringify([args.table, args.where ?? null]);
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+    const key = AGGREGATES.has(p.kind) ? JSON.stringify(["agg", args.table, args.where ?? null]) : COUNTABLE_ROW_TESTS.has(p.kind) ? JSON.stringify(["rows", args.table]) : null;
+    if (key) groups.set(key, [...(groups.get(key) ?? []), p]);
   }
-  const shared = new Map<Extract<Plan, { q: unknown }>, { group: Extract<Plan, { q: unknown }>[]; index: number; q: MetricQuery }>();
+  const shared = new Map<SqlPlan, Shared>();
   for (const group of groups.values()) {
     if (group.length < 2) continue;
+    const rows = COUNTABLE_ROW_TESTS.has(group[0].kind);
     const first = group[0].test.metric[group[0].kind] as Record<string, unknown>;
-    const q = aggregatesQuery(String(first.table), first.where, group.map((p) => ({ kind: p.kind, args: p.test.metric[p.kind] as Record<string, unknown> })));
-    group.forEach((p, index) => shared.set(p, { group, index, q }));
+    const metrics = group.map((p) => ({ kind: p.kind, args: p.test.metric[p.kind] as Record<string, unknown> }));
+    const q = rows ? failingCountsQuery(String(first.table), metrics) : aggregatesQuery(String(first.table), first.where, metrics);
+    group.forEach((p, index) => shared.set(p, { index, q, rows }));
   }
+  return shared;
+}
+
+export async function evaluateTests(query: TestQuery, input: EvaluateInput): Promise<TestOutcome[]> {
+  const plans = input.tests.map((test) => plan(test, input));
+  const sqlPlans = plans.filter((p): p is SqlPlan => "q" in p);
+  const shared = shareScans(sqlPlans);
   const own = sqlPlans.filter((p) => !shared.has(p));
   const combined = [...new Set([...shared.values()].map((s) => s.q))];
-  const sent = [...own.map((p) => p.q), ...combined];
   // Round trips dominate 100 small queries: one batch when the session can, else one at a time.
-  const ask = (q: MetricQuery) => query(q.sql, q.params).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-  const got = new Map<MetricQuery, Rows | Error>();
-  if (query.batch && sent.length > 1) {
-    const rows = await query.batch(sent);
-    sent.forEach((q, i) => got.set(q, rows[i]));
-  } else {
-    for (const q of sent) got.set(q, await ask(q));
-  }
+  const askAll = async (qs: MetricQuery[]): Promise<Map<MetricQuery, Rows | Error>> => {
+    const got = new Map<MetricQuery, Rows | Error>();
+    if (query.batch && qs.length > 1) {
+      const rows = await query.batch(qs);
+      qs.forEach((q, i) => got.set(q, rows[i]));
+    } else {
+      for (const q of qs) got.set(q, await query(q.sql, q.params).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    }
+    return got;
+  };
+  const got = await askAll([...own.map((p) => p.q), ...combined]);
   const answers = new Map<Plan, Rows | Error>();
   for (const p of own) answers.set(p, got.get(p.q)!);
+  // Asked again on their own: the tests of a shared query that failed (one missing column), so
+  // the error lands on the test that caused it, and row tests with failing rows, for examples.
+  const again: SqlPlan[] = [];
   for (const [p, s] of shared) {
     const rows = got.get(s.q)!;
-    // A shared query that failed (one missing column) is asked again test by test, so the error
-    // lands on the test that caused it.
-    answers.set(p, rows instanceof Error ? await ask(p.q) : [{ value: rows[0]?.[`m${s.index}`] }]);
+    const value = rows instanceof Error ? undefined : rows[0]?.[`m${s.index}`];
+    if (rows instanceof Error || (s.rows && Number(value ?? 0) > 0)) again.push(p);
+    else answers.set(p, s.rows ? [{ n: value ?? 0, examples: [] }] : [{ value }]);
+  }
+  if (again.length) {
+    const more = await askAll(again.map((p) => p.q));
+    for (const p of again) answers.set(p, more.get(p.q)!);
   }
   const measured = plans.map((p) => ("q" in p ? fromRows(p, answers.get(p)!) : p.m));
   const values: Record<string, number> = {};

@@ -40,13 +40,9 @@ export function metricQuery(kind: TestKind, args: Args): MetricQuery | undefined
       };
     }
     case "not_null":
-      return { sql: rowsQuery(`SELECT * FROM ${table} WHERE ${col} IS NULL${andFilter(args.where)}`), params: [], shape: "rows" };
-    case "accepted_values": {
-      // Compared as text, so `values: [1, 2]` works on an integer column as on a text one. Literals
-      // (quoted) rather than parameters: the tests of a node go to the server in one batch.
-      const values = (args.values as unknown[]).map((v) => quoteLiteral(String(v))).join(", ");
-      return { sql: rowsQuery(`SELECT * FROM ${table} WHERE ${col} IS NOT NULL AND NOT (${col}::text = ANY(ARRAY[${values}]::text[]))${andFilter(args.where)}`), params: [], shape: "rows" };
-    }
+    case "accepted_values":
+    case "expression":
+      return { sql: rowsQuery(`SELECT * FROM ${table} WHERE ${failingCondition(kind, args)}`), params: [], shape: "rows" };
     case "relationships": {
       const to = quoteTable(String(args.to));
       const field = quoteIdent(String(args.field));
@@ -56,9 +52,6 @@ export function metricQuery(kind: TestKind, args: Args): MetricQuery | undefined
         shape: "rows",
       };
     }
-    case "expression":
-      // As dbt's expression_is_true: a row fails when the expression is false; NULL does not fail.
-      return { sql: rowsQuery(`SELECT * FROM ${table} WHERE NOT (${String(args.expression)})${andFilter(args.where)}`), params: [], shape: "rows" };
     case "row_count":
       return { sql: `SELECT count(*)::bigint FROM ${table}${filter(args.where)}`, params: [], shape: "scalar" };
     case "null_ratio":
@@ -82,6 +75,35 @@ export function metricQuery(kind: TestKind, args: Args): MetricQuery | undefined
     case "duration":
       return undefined;
   }
+}
+
+/** Row tests whose failing rows are a condition on one table: tests on the same table count in one scan. */
+export const COUNTABLE_ROW_TESTS: ReadonlySet<TestKind> = new Set(["not_null", "accepted_values", "expression"]);
+
+/** The condition a failing row meets (the test's own `where` included). */
+export function failingCondition(kind: TestKind, args: Args): string {
+  const col = typeof args.column === "string" ? quoteIdent(args.column) : "";
+  switch (kind) {
+    case "not_null":
+      return `${col} IS NULL${andFilter(args.where)}`;
+    case "accepted_values": {
+      // Compared as text, so `values: [1, 2]` works on an integer column as on a text one. Literals
+      // (quoted) rather than parameters: the tests of a node go to the server in one batch.
+      const values = (args.values as unknown[]).map((v) => quoteLiteral(String(v))).join(", ");
+      return `${col} IS NOT NULL AND NOT (${col}::text = ANY(ARRAY[${values}]::text[]))${andFilter(args.where)}`;
+    }
+    case "expression":
+      // As dbt's expression_is_true: a row fails when the expression is false; NULL does not fail.
+      return `NOT (${String(args.expression)})${andFilter(args.where)}`;
+    default:
+      throw new AppError("internal", `${kind} is not a countable row test`);
+  }
+}
+
+/** The failing-row counts of several row tests of one table in one scan: columns m0, m1, ... */
+export function failingCountsQuery(table: string, tests: { kind: TestKind; args: Args }[]): MetricQuery {
+  const counts = tests.map((t, i) => `count(*) FILTER (WHERE ${failingCondition(t.kind, t.args)})::bigint AS m${i}`);
+  return { sql: `SELECT ${counts.join(", ")} FROM ${quoteTable(table)}`, params: [], shape: "scalar" };
 }
 
 /** Metrics that are one aggregate over a table: tests on the same table and filter share one scan. */
