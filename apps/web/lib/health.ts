@@ -7,12 +7,13 @@ import http from "node:http";
 import { connectRedis, createQueueHealth, readEvictionPolicy, type Redis } from "@galley/queue";
 import { config } from "./config";
 import { db, logger } from "./deps";
+import { listPoolStatus, poolsWithoutWorkers } from "./read-models/worker-pools";
 
 export interface Check {
   up: boolean;
   reason?: string;
 }
-export type CheckName = "database" | "redis" | "docker" | "git" | "worker";
+export type CheckName = "database" | "redis" | "docker" | "git" | "worker" | "pools";
 export interface Health {
   status: "ok" | "degraded";
   checks: Record<CheckName, Check>;
@@ -70,7 +71,7 @@ function gitVersion(): Promise<void> {
 export async function checkHealth(): Promise<Health> {
   const c = config();
   const dockerRequired = c.GALLEY_EXECUTOR === "docker";
-  const [database, redis, docker, git, worker] = await Promise.all([
+  const [database, redis, docker, git, worker, pools] = await Promise.all([
     check(async () => {
       await db().$queryRaw`SELECT 1`;
     }),
@@ -89,8 +90,13 @@ export async function checkHealth(): Promise<Health> {
       const age = Date.now() - last.beatAt.getTime();
       return age < WORKER_STALE_MS ? { up: true } : { up: false, reason: `last heartbeat ${Math.round(age / 1000)} s ago` };
     }),
+    // Every pool an environment names needs a live worker, or that environment's runs wait.
+    check(async () => {
+      const missing = poolsWithoutWorkers(await listPoolStatus(db(), WORKER_STALE_MS));
+      return missing ? { up: false, reason: missing } : { up: true };
+    }),
   ]);
-  const checks = { database, redis, docker, git, worker };
+  const checks = { database, redis, docker, git, worker, pools };
   return { status: Object.values(checks).every((x) => x.up) ? "ok" : "degraded", checks, checkedAt: new Date().toISOString() };
 }
 

@@ -262,7 +262,7 @@ describe("foundation API", () => {
   it("reports health per dependency, 200 only when all are up", async () => {
     const res = await api.health(req("/api/health"));
     const body = await res.json();
-    expect(Object.keys(body.checks).sort()).toEqual(["database", "docker", "git", "redis", "worker"]);
+    expect(Object.keys(body.checks).sort()).toEqual(["database", "docker", "git", "pools", "redis", "worker"]);
     expect(body.checks.database).toEqual({ up: true });
     expect(body.checks.git).toEqual({ up: true });
     expect(body.checks.redis).toEqual({ up: true });

@@ -9,6 +9,9 @@ describe("worker flags", () => {
       WORKER_CONCURRENCY: "2",
     });
   });
+  it("ignores a -- separator passed through by pnpm", () => {
+    expect(flagsAsEnv(["--", "--pool", "production"])).toEqual({ GALLEY_WORKER_POOL: "production" });
+  });
   it("refuses unknown flags and flags without a value", () => {
     expect(() => flagsAsEnv(["--pol", "x"])).toThrow(/unknown flag/);
     expect(() => flagsAsEnv(["--pool"])).toThrow(/needs a value/);

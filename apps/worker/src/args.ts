@@ -9,6 +9,8 @@ const FLAGS: Record<string, string> = {
 export function flagsAsEnv(argv: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
+    // `pnpm … start -- --pool x` may pass the separator through.
+    if (argv[i] === "--") continue;
     const [flag, inline] = argv[i].split("=", 2);
     const name = FLAGS[flag];
     if (!name) throw new Error(`unknown flag ${argv[i]} (known: ${Object.keys(FLAGS).join(", ")})`);

@@ -8,7 +8,9 @@ import { EnvironmentBadge } from "@/components/badges";
 import { Unavailable } from "@/components/unavailable";
 import { requireUser } from "@/lib/current-user";
 import { db } from "@/lib/deps";
+import { WORKER_STALE_MS } from "@/lib/health";
 import { load } from "@/lib/page-data";
+import { listPoolStatus } from "@/lib/read-models/worker-pools";
 import { VaultEditor } from "./vault-editor";
 
 export async function generateMetadata({ params }: PageProps<"/environments/[name]">): Promise<Metadata> {
@@ -22,14 +24,16 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
   const user = session.value;
   if (!/^[a-z][a-z0-9_]{1,39}$/.test(name)) notFound();
   const found = await load("this environment", async () => {
-    const env = await db().environment.findUnique({ where: { name }, select: { id: true, name: true, kind: true, description: true, warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true, networkMode: true } });
+    const env = await db().environment.findUnique({ where: { name }, select: { id: true, name: true, kind: true, description: true, warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true, networkMode: true, pool: true } });
     if (!env) return null;
+    const pool = (await listPoolStatus(db(), WORKER_STALE_MS)).find((p) => p.pool === env.pool);
     // Names of a vault's secrets are for those the policy lets see them (never developers in production).
     const mayList = can(user, "read_secret_names", { type: "environment", kind: env.kind });
-    return { env, mayList, secrets: mayList ? await listSecrets({ db: db() }, env.id) : [] };
+    return { env, pool, mayList, secrets: mayList ? await listSecrets({ db: db() }, env.id) : [] };
   });
   if (!found.ok) return <Unavailable what={found.reason} />;
-  const { env, mayList, secrets } = found.value ?? notFound();
+  const { env, pool, mayList, secrets } = found.value ?? notFound();
+  const liveWorkers = pool?.liveWorkers ?? 0;
   const canManage = can(user, "manage_vault", { type: "environment", kind: env.kind });
   return (
     <>
@@ -45,6 +49,14 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
         {env.description && <p className="mt-2 text-slate-700">{env.description}</p>}
         <p className="mt-3 font-mono text-sm text-slate-600">
           warehouse postgres://{env.warehouseUser}@{env.warehouseHost}:{env.warehousePort}/{env.warehouseDb} · containers on network {env.networkMode}
+        </p>
+        <p className="mt-1 text-sm" data-testid="worker-pool">
+          Nodes run on worker pool <span className="font-mono">{env.pool}</span>:{" "}
+          {liveWorkers > 0 ? (
+            <span className="text-slate-600">{liveWorkers} live worker{liveWorkers > 1 ? "s" : ""}{pool?.drainingWorkers ? `, ${pool.drainingWorkers} draining` : ""}</span>
+          ) : (
+            <span className="font-medium text-amber-700">no live worker in pool {env.pool}: runs of this environment wait until one starts</span>
+          )}
         </p>
         <h2 className="mt-8 text-lg font-semibold text-slate-900">Vault</h2>
         <p className="mt-1 text-sm text-slate-600">

@@ -9,7 +9,9 @@ import { toWire } from "@/components/runs/types";
 import { requireUser } from "@/lib/current-user";
 import { db } from "@/lib/deps";
 import { load } from "@/lib/page-data";
+import { WORKER_STALE_MS } from "@/lib/health";
 import { getRunDetail } from "@/lib/read-models/runs";
+import { waitingForPool } from "@/lib/read-models/worker-pools";
 import { getKitchenForUserOrThrow, getRunForUserOrThrow, maskUnlessAllowed } from "@/lib/runs-deps";
 import { notFound } from "next/navigation";
 
@@ -27,16 +29,22 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
     const access = await guard(() => getRunForUserOrThrow(db(), id, user, "read_runs"));
     if (!access.ok) return access;
     const canRun = await getKitchenForUserOrThrow(db(), { id: access.value.kitchen.id }, user, "run").then(() => true, () => false);
-    return { ok: true as const, value: { detail: maskUnlessAllowed(user, access.value.kitchen, await getRunDetail(db(), id)), canRun } };
+    const waiting = await waitingForPool(db(), id, WORKER_STALE_MS);
+    return { ok: true as const, value: { detail: maskUnlessAllowed(user, access.value.kitchen, await getRunDetail(db(), id)), canRun, waiting } };
   });
   if (!data.ok) return <Unavailable what={data.reason} />;
   if (!data.value.ok) return <><AppHeader user={user} /><Denied message={data.value.message} /></>;
-  const { detail, canRun } = data.value.value;
+  const { detail, canRun, waiting } = data.value.value;
   const layout = layoutDag({ nodes: Object.entries(detail.run.deps).map(([nodeId, deps]) => ({ id: nodeId, depends_on: deps })) }, DAG_LAYOUT);
   return (
     <>
       <AppHeader user={user} />
       <main className="mx-auto max-w-6xl px-6 py-8">
+        {waiting && (
+          <p className="mb-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="waiting-for-pool">
+            Waiting for a worker in pool <span className="font-mono">{waiting}</span>: its queued nodes start when one is running.
+          </p>
+        )}
         <RunLive initial={toWire(detail)} layout={layout} canRun={canRun} renderedAt={Date.now()} />
       </main>
     </>
