@@ -22,7 +22,6 @@ export interface Health {
 }
 
 const TIMEOUT_MS = 1500;
-const DOCKER_SOCKET = "/var/run/docker.sock";
 /** A worker that has not written a heartbeat for this long counts as gone. */
 export const WORKER_STALE_MS = 60_000;
 
@@ -53,14 +52,14 @@ async function check(fn: () => Promise<Check | void>): Promise<Check> {
   }
 }
 
-function dockerPing(): Promise<Check> {
+function dockerPing(socketPath: string): Promise<Check> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ socketPath: DOCKER_SOCKET, path: "/_ping", timeout: TIMEOUT_MS }, (res) => {
+    const req = http.get({ socketPath, path: "/_ping", timeout: TIMEOUT_MS }, (res) => {
       res.resume();
       resolve(res.statusCode === 200 ? { up: true } : { up: false, reason: `engine answered ${res.statusCode}` });
     });
     req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-    req.on("error", (e) => reject((e as { code?: string }).code === "ENOENT" ? new Error(`${DOCKER_SOCKET} not found (engine not running)`) : e));
+    req.on("error", (e) => reject((e as { code?: string }).code === "ENOENT" ? new Error(`${socketPath} not found (engine not running)`) : e));
   });
 }
 
@@ -82,7 +81,7 @@ export async function checkHealth(): Promise<Health> {
       const policy = await readEvictionPolicy(redis);
       return policy === "noeviction" ? { up: true } : { up: false, reason: `Redis maxmemory-policy is ${policy}; Galley needs noeviction` };
     }),
-    dockerRequired ? check(dockerPing) : Promise.resolve({ up: true, reason: "not used (GALLEY_EXECUTOR=local)" }),
+    dockerRequired ? check(() => dockerPing(c.GALLEY_DOCKER_SOCKET)) : Promise.resolve({ up: true, reason: "not used (GALLEY_EXECUTOR=local)" }),
     check(gitVersion),
     check(async () => {
       const last = await db().workerHeartbeat.findFirst({ orderBy: { beatAt: "desc" }, select: { beatAt: true } });

@@ -32,7 +32,7 @@ async function main() {
   // A worker host never creates a key (it would encrypt nothing anyone else can read) nor a repository.
   const keyring = loadKeyring({ kek: config.GALLEY_KEK, oldKeks: config.GALLEY_KEK_OLD, kekFile: config.kekFile, create: !isHost, poolKeks: config.GALLEY_POOL_KEKS });
   const repo = isHost ? null : await AnalyticsRepo.init(config.repoDir, { defaultBranch: "production" });
-  const executor = createExecutor(config.GALLEY_EXECUTOR, { nodeSubnet: config.GALLEY_NODE_SUBNET });
+  const executor = createExecutor(config.GALLEY_EXECUTOR, { nodeSubnet: config.GALLEY_NODE_SUBNET, socketPath: config.GALLEY_DOCKER_SOCKET });
   const ping = await executor.ping();
   if (!ping.ok) logger.warn("executor unavailable: container nodes will fail until it is back", { executor: executor.kind, reason: ping.reason });
   const queues = createQueues({ connection: redis, prefix: config.GALLEY_QUEUE_PREFIX });

@@ -20,6 +20,8 @@ const ZConfig = z.object({
   GALLEY_BASE_URL: z.string().url().default("http://localhost:3000"),
   GALLEY_EXECUTOR: z.enum(["docker", "local"]).default("docker"),
   GALLEY_RUNNER_IMAGE: z.string().default("galley-runner:latest"),
+  /** The Docker engine's API socket (a second engine on one machine listens on its own). */
+  GALLEY_DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
   /** Subnet of the Docker bridge container nodes run on (scripts/services.sh puts it in pg_hba). */
   GALLEY_NODE_SUBNET: z.string().default("172.29.213.0/24"),
   GALLEY_QUEUE_PREFIX: z.string().default("galley"),

@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
 import { AppError, redactText } from "@galley/core";
-import { checkLimits, checkSpec, containerOptions, LABEL, RUNNER_UID } from "./docker-options";
+import { checkLimits, checkSpec, containerName, containerOptions, LABEL, RUNNER_UID } from "./docker-options";
 import { NodeNetwork, NodeNetworkError } from "./node-network";
 import { nodeNetworkSettings } from "./node-network-rules";
 import { FrameDemuxer, LogPump } from "./log-lines";
@@ -25,6 +25,9 @@ export interface DockerExecutorOptions {
 const STREAM_DRAIN_MS = 2_000;
 const PING_TIMEOUT_MS = 3_000;
 const KILL_BACKSTOP_MS = 4_000;
+/** How long (checks × interval) a container killed from outside waits to see whether the engine goes away. */
+const ENGINE_GONE_CHECKS = 10;
+const ENGINE_GONE_INTERVAL_MS = 300;
 
 /** killOrphans elsewhere may remove our container mid-run: a 404 then means "gone", not "engine broken". */
 function ignoreGone(err: DockerError): null {
@@ -39,6 +42,9 @@ function nodeNetworkFailure(err: unknown): never {
   if (err instanceof NodeNetworkError) throw new NodeFailure(err.message);
   throw err; // engine unreachable: retried like any other engine failure
 }
+
+/** A container of the same attempt a dead worker started, to be waited for instead of started again. */
+type LeftBehind = { container: Docker.Container; ws: Workspace; adopted: true };
 
 type DockerError = Error & { statusCode?: number; code?: string; json?: { message?: string } };
 
@@ -78,7 +84,15 @@ export class DockerExecutor implements Executor {
       // Fail closed: without its firewall rules the node does not start.
       if (spec.networkMode === "galley") await this.network.ensure(spec.hostPorts ?? []).catch(nodeNetworkFailure);
       ws = await createWorkspace(this.tmpDir, spec.files, { uid: RUNNER_UID, gid: RUNNER_UID });
-      container = await this.create(containerOptions(spec, ws, outputsFile, this.network.settings), spec.image);
+      const made = await this.create(containerOptions(spec, ws, outputsFile, this.network.settings), spec);
+      if ("adopted" in made) {
+        // This very attempt's container outlived its worker (kill -9): it is the node's one
+        // execution, so wait for it rather than run the node's side effects a second time.
+        await removeWorkspace(ws);
+        ({ container, ws } = made);
+        return await this.supervise(container, spec, io, { startedAt, work: ws.work, outputsFile, adopted: true });
+      }
+      container = made;
       return await this.supervise(container, spec, io, { startedAt, work: ws.work, outputsFile });
     } catch (err) {
       if (err instanceof NodeFailure) return fail(err.message);
@@ -91,7 +105,26 @@ export class DockerExecutor implements Executor {
     }
   }
 
-  private async create(opts: Docker.ContainerCreateOptions, image: string): Promise<Docker.Container> {
+  /** The container of this attempt a dead worker started, with its workspace; null when there is none to adopt. */
+  private async leftBehind(spec: NodeSpec): Promise<LeftBehind | null> {
+    const container = this.docker.getContainer(containerName(spec));
+    const info = await container.inspect().catch(ignoreGone);
+    const labels = info?.Config.Labels ?? {};
+    const root = labels[LABEL.workspace];
+    const ours = labels[LABEL.managed] === "true" && labels[LABEL.run] === spec.runId && labels[LABEL.node] === spec.nodeId && labels[LABEL.attempt] === String(spec.attempt);
+    // Only a workspace that looks like one of ours (in our temp dir) is read and later deleted.
+    if (!info || !ours || !root || path.dirname(root) !== this.tmpDir || !path.basename(root).startsWith(WORKSPACE_PREFIX)) return null;
+    // Created but never started (the worker died in between): nothing ran, start afresh.
+    if (info.State.Status === "created") {
+      await container.remove({ force: true, v: true }).catch(ignoreGone);
+      await removeWorkspace({ root });
+      return null;
+    }
+    return { container, ws: { root, work: path.join(root, "work"), files: path.join(root, "files") }, adopted: true };
+  }
+
+  private async create(opts: Docker.ContainerCreateOptions, spec: NodeSpec): Promise<Docker.Container | LeftBehind> {
+    const image = spec.image;
     try {
       return await this.docker.createContainer(opts);
     } catch (err) {
@@ -100,7 +133,10 @@ export class DockerExecutor implements Executor {
         throw new NodeFailure(`image ${image} is not available locally (Galley cannot pull images here; build it with docker/runner/build.sh)`);
       }
       if (e.statusCode === 409 && opts.name) {
-        // A container of this very attempt survived a worker crash: it must go before ours starts.
+        // A container of this very attempt survived a worker crash: adopt it when it is one of
+        // ours with its workspace; otherwise it must go before ours starts.
+        const left = await this.leftBehind(spec);
+        if (left) return left;
         await this.docker.getContainer(opts.name).remove({ force: true, v: true }).catch(() => {});
         return await this.docker.createContainer(opts);
       }
@@ -109,11 +145,14 @@ export class DockerExecutor implements Executor {
     }
   }
 
-  private async supervise(container: Docker.Container, spec: NodeSpec, io: RunIo, ctx: { startedAt: number; work: string; outputsFile: string }): Promise<ExecResult> {
+  private async supervise(container: Docker.Container, spec: NodeSpec, io: RunIo, ctx: { startedAt: number; work: string; outputsFile: string; adopted?: boolean }): Promise<ExecResult> {
     const pump = new LogPump(spec.secrets, io.onLog, this.options.maxLogChars);
     const demux = new FrameDemuxer((stream, payload) => pump.push(stream, payload));
-    // Attach before start, or the first lines of a fast node are lost.
-    const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    // Attach before start, or the first lines of a fast node are lost. An adopted container's
+    // output comes from the engine's log from its beginning (the dead worker saw only part of it).
+    const stream = (ctx.adopted
+      ? await container.logs({ follow: true, stdout: true, stderr: true })
+      : await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
     const drained = new Promise<void>((resolve) => {
       stream.on("data", (chunk: Buffer) => demux.push(chunk));
       for (const ev of ["end", "close", "error"]) stream.on(ev, () => resolve());
@@ -132,16 +171,18 @@ export class DockerExecutor implements Executor {
     try {
       if (io.signal?.aborted) stop("cancel");
       if (stopReason) return this.finish(container, spec, ctx, stopReason, null);
-      try {
-        await container.start();
-      } catch (err) {
-        const msg = daemonMessage(err as DockerError);
-        const missing = /exec: "([^"]*)": executable file not found/.exec(msg);
-        throw new NodeFailure(missing ? `command not found: ${missing[1]} (not in the image ${spec.image})` : `container failed to start: ${msg}`);
+      if (!ctx.adopted) {
+        try {
+          await container.start();
+        } catch (err) {
+          const msg = daemonMessage(err as DockerError);
+          const missing = /exec: "([^"]*)": executable file not found/.exec(msg);
+          throw new NodeFailure(missing ? `command not found: ${missing[1]} (not in the image ${spec.image})` : `container failed to start: ${msg}`);
+        }
       }
       // An abort that landed during start() found nothing running to kill.
       if (stopReason) container.kill({ signal: "SIGKILL" }).catch(() => {});
-      io.onStart?.({ containerId: container.id, startMs: Date.now() - ctx.startedAt });
+      io.onStart?.({ containerId: container.id, startMs: Date.now() - ctx.startedAt, adopted: ctx.adopted });
       timer = setTimeout(() => stop("timeout"), spec.timeoutMs);
       const exit = (await container.wait({ condition: "not-running" }).catch(ignoreGone)) as { StatusCode: number } | null;
       clearTimeout(timer);
@@ -171,10 +212,27 @@ export class DockerExecutor implements Executor {
       now: Date.now(),
     });
     if (stopReason) return { ...base, exitCode: null, outputs: {} }; // we killed it: its code means nothing
+    if (base.status !== "succeeded" && !base.oomKilled && (base.exitCode === 137 || base.exitCode === 143)) {
+      return { ...base, outputs: {}, error: await this.killedFromOutside(base.exitCode) };
+    }
     if (base.status !== "succeeded") return { ...base, outputs: {} };
     const read = await readOutputs(ctx.work, ctx.outputsFile, spec.secrets);
     if (!read.ok) return { ...base, status: "failed", error: read.error, outputs: {} };
     return { ...base, outputs: read.outputs };
+  }
+
+  /**
+   * A container killed by a signal Galley did not send. The usual cause is the engine shutting
+   * down (it stops every container first, then exits): watch it for a moment to say so, rather
+   * than leave "exited with code 137" to look like the node's own fault.
+   */
+  private async killedFromOutside(exitCode: number): Promise<string> {
+    const signal = exitCode === 137 ? "SIGKILL" : "SIGTERM";
+    for (let i = 0; i < ENGINE_GONE_CHECKS; i++) {
+      if (!(await this.ping()).ok) return `the Docker engine stopped while the node ran: its container was killed (${signal}, exit ${exitCode}); run it again once the engine is back`;
+      await new Promise((r) => setTimeout(r, ENGINE_GONE_INTERVAL_MS));
+    }
+    return `killed by ${signal} from outside Galley (exit ${exitCode}, not out of memory): the container was stopped by docker stop/kill or by the engine restarting`;
   }
 
   async killOrphans(filter: OrphanFilter = {}): Promise<number> {
@@ -187,6 +245,7 @@ export class DockerExecutor implements Executor {
     } catch (err) {
       throw engineUnavailable(err as DockerError) ?? err;
     }
+    if (filter.exceptAttempt !== undefined) found = found.filter((c) => c.Labels?.[LABEL.attempt] !== String(filter.exceptAttempt));
     for (const c of found) {
       await this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch((err: DockerError) => {
         if (err.statusCode !== 404) throw err; // already gone: another worker got there first

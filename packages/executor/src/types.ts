@@ -51,6 +51,8 @@ export interface StartInfo {
   pid?: number;
   /** Milliseconds from run() being called to the process running. */
   startMs: number;
+  /** The attempt's container was left by a worker that died; this one waits for it instead of starting another. */
+  adopted?: boolean;
 }
 
 export interface RunIo {
@@ -65,6 +67,8 @@ export interface RunIo {
 export interface OrphanFilter {
   runId?: string;
   nodeId?: string;
+  /** Spare this attempt's container: the Docker executor's run() adopts it. The local executor cannot adopt a process and kills it regardless. */
+  exceptAttempt?: number;
 }
 
 export interface Executor {
@@ -72,7 +76,8 @@ export interface Executor {
   /**
    * Runs one node attempt to the end. Problems of the node itself (bad exit, timeout, OOM,
    * missing image, invalid outputs) come back as a result; only an unreachable engine throws
-   * (AppError `unavailable`), so the caller can retry the attempt elsewhere.
+   * (AppError `unavailable`), so the caller can retry the attempt elsewhere. A container of
+   * this very attempt that a dead worker left behind is adopted (waited for), not started again.
    */
   run(spec: NodeSpec, io: RunIo): Promise<ExecResult>;
   /** Kills and removes what a dead worker left running; returns how many were found. */

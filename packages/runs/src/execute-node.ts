@@ -55,7 +55,8 @@ export interface NodeJob {
 /**
  * Runs one node attempt end to end. Safe to deliver twice: only the worker that claims the node
  * runs it, and only the claim holder's outcome is recorded. A node taken over from a dead worker
- * first has that worker's container killed, so a node never has two containers.
+ * adopts that worker's container of the same attempt (the executor waits for it) and kills any
+ * other, so a node never has two containers and never runs its side effects twice.
  */
 export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<"done" | "skipped"> {
   const leaseMs = deps.leaseMs ?? 8_000;
@@ -63,7 +64,8 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
   if (!claimed) return "skipped";
   const log = deps.logger.child({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt });
   if (claimed.tookOver) {
-    const killed = await deps.executor.killOrphans({ runId: job.runId, nodeId: job.nodeId }).catch(() => 0);
+    // Earlier attempts' containers go; this attempt's own is adopted by the executor's run().
+    const killed = await deps.executor.killOrphans({ runId: job.runId, nodeId: job.nodeId, exceptAttempt: job.attempt }).catch(() => 0);
     log.warn("took over a node whose worker stopped renewing its lease", { killedContainers: killed });
   }
   const prior = await deps.db.nodeRun.findUniqueOrThrow({ where: { id: claimed.nodeRunId }, select: { logBytes: true } });
@@ -218,7 +220,10 @@ async function runContainerNode(
   const r = await deps.executor.run(spec, {
     onLog: (stream, line) => sink.write(stream, line),
     signal,
-    onStart: (info) => sink.write("system", `[galley] ${info.containerId ? `container ${info.containerId.slice(0, 12)}` : `process ${info.pid}`} running after ${Math.round(info.startMs)} ms`),
+    onStart: (info) =>
+      sink.write("system", info.adopted
+        ? `[galley] container ${info.containerId?.slice(0, 12)} of this attempt outlived its worker: waiting for it instead of running the node again; its whole output follows`
+        : `[galley] ${info.containerId ? `container ${info.containerId.slice(0, 12)}` : `process ${info.pid}`} running after ${Math.round(info.startMs)} ms`),
   });
   return { status: r.status, error: r.error, outputs: r.outputs };
 }
