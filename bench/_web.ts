@@ -22,8 +22,7 @@ export interface WebProcess {
 }
 
 /** One `next start` on a loopback port (BENCH_PORT, default 3108) against the given database. */
-export async function startWeb(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<WebProcess> {
-  const port = Number(process.env.BENCH_PORT ?? 3108);
+export async function startWeb(databaseUrl: string, extraEnv: Record<string, string> = {}, port = Number(process.env.BENCH_PORT ?? 3108)): Promise<WebProcess> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: WEB,

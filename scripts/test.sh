@@ -16,15 +16,15 @@ rc=0
 R=.galley/test-results
 step "unit, integration and attack tests"
 pnpm exec vitest run --project unit --project int --project attack --reporter=default --reporter=json --outputFile.json=$R/vitest.json || rc=1
-# Faults and hosts stop and start shared services (PostgreSQL, Redis, Docker, network namespaces):
-# they run alone, after everything else.
+step "browser tests"
+# playwright.config.ts writes a JSON report to apps/web/playwright-report/results.json as well.
+(cd apps/web && pnpm exec playwright test) || rc=1
+# Faults and hosts stop and start services (private PostgreSQL, Redis and Docker engines, network
+# namespaces): they run alone, after everything else, and reuse the browser tests' web build.
 step "faults suite"
 pnpm exec vitest run --project faults --passWithNoTests --reporter=default --reporter=json --outputFile.json=$R/faults.json || rc=1
 step "hosts suite"
 pnpm exec vitest run --project hosts --passWithNoTests --reporter=default --reporter=json --outputFile.json=$R/hosts.json || rc=1
-step "browser tests"
-# playwright.config.ts writes a JSON report to apps/web/playwright-report/results.json as well.
-(cd apps/web && pnpm exec playwright test) || rc=1
 node scripts/test-summary.mjs $R/vitest.json $R/faults.json $R/hosts.json apps/web/playwright-report/results.json
 echo "total wall time: $(( $(date +%s) - T0 )) s"
 exit $rc

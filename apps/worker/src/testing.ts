@@ -3,8 +3,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { getDb, type Db } from "@galley/db";
-import { createTestDatabase, type TestDatabase } from "@galley/db/testing";
+import pg from "pg";
+import { closeDb, getDb, migrate, MIGRATIONS_DIR, type Db } from "@galley/db";
+import { adminUrl, createTestDatabase, withDatabase, type TestDatabase } from "@galley/db/testing";
 import { AnalyticsRepo } from "@galley/git";
 import { startRun } from "@galley/runs";
 import type { RunSelection } from "@galley/pipelines";
@@ -20,15 +21,43 @@ export interface WorkerEnv {
   env: NodeJS.ProcessEnv;
   repo: AnalyticsRepo;
   whPrefix: string;
+  /** Superuser URL of the server holding Galley's database and the warehouses. */
+  adminUrl: string;
+}
+
+export interface GalleyOptions {
+  /** Superuser URL of another PostgreSQL server (a private one the test stops): Galley's database and warehouses go there. */
+  adminUrl?: string;
+  /** More environment for the worker and web processes (REDIS_URL, GALLEY_DOCKER_SOCKET…). */
+  env?: Record<string, string>;
+}
+
+/** A migrated database of its own on the server at `admin` (no template there: migrated in place). */
+async function databaseOn(admin: string): Promise<TestDatabase> {
+  const name = `galley_t_${randomBytes(5).toString("hex")}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE "${name}"`).finally(() => c.end());
+  const url = withDatabase(admin, name);
+  await migrate(url, MIGRATIONS_DIR);
+  return {
+    name, url, db: getDb(url),
+    drop: async () => {
+      await closeDb(url);
+      const d = new pg.Client({ connectionString: admin });
+      await d.connect();
+      await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => d.end());
+    },
+  };
 }
 
 /** A seeded Galley (database, repo, vault, warehouses) of its own; Docker and the runner image ready. */
-export async function setUpGalley(executor: "docker" | "local" = "docker"): Promise<WorkerEnv> {
+export async function setUpGalley(executor: "docker" | "local" = "docker", opts: GalleyOptions = {}): Promise<WorkerEnv> {
   if (executor === "docker") {
     execFileSync("bash", [path.join(ROOT, "scripts/ensure-docker.sh")], { stdio: "inherit" });
     execFileSync("bash", [path.join(ROOT, "docker/runner/build.sh")], { stdio: "inherit" });
   }
-  const t = await createTestDatabase();
+  const t = opts.adminUrl ? await databaseOn(opts.adminUrl) : await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "galley-worker-"));
   const whPrefix = `galley_t_wh${randomBytes(3).toString("hex")}`;
   await seedDemo({ databaseUrl: t.url, dataDir, warehouseDbPrefix: whPrefix });
@@ -40,13 +69,14 @@ export async function setUpGalley(executor: "docker" | "local" = "docker"): Prom
     GALLEY_EXECUTOR: executor,
     WORKER_CONCURRENCY: "4",
     LOG_LEVEL: "info",
+    ...opts.env,
   };
-  return { t, db: getDb(t.url), dataDir, env, repo: await AnalyticsRepo.open(path.join(dataDir, "repo.git")), whPrefix };
+  return { t, db: getDb(t.url), dataDir, env, repo: await AnalyticsRepo.open(path.join(dataDir, "repo.git")), whPrefix, adminUrl: opts.adminUrl ?? adminUrl() };
 }
 
 export async function tearDownGalley(g: WorkerEnv): Promise<void> {
   await g.t.drop();
-  const admin = getDb(process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+  const admin = getDb(g.adminUrl);
   for (const suffix of ["dev", "prod"]) await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${g.whPrefix}_${suffix}" WITH (FORCE)`).catch(() => {});
 }
 
