@@ -232,7 +232,7 @@ export class DockerExecutor implements Executor {
       if (!(await this.ping()).ok) return `the Docker engine stopped while the node ran: its container was killed (${signal}, exit ${exitCode}); run it again once the engine is back`;
       await new Promise((r) => setTimeout(r, ENGINE_GONE_INTERVAL_MS));
     }
-    return `killed by ${signal} from outside Galley (exit ${exitCode}, not out of memory): the container was stopped by docker stop/kill or by the engine restarting`;
+    return `exited with code ${exitCode} (${signal}, not out of memory, not sent by Galley): the node's own process, docker stop/kill or the engine restarting`;
   }
 
   async killOrphans(filter: OrphanFilter = {}): Promise<number> {
