@@ -6,7 +6,7 @@ import type { Db } from "@galley/db";
 import type { AnalyticsRepo } from "@galley/git";
 import { createWorker, JOBS, type GalleyWorker, type Redis } from "@galley/queue";
 import { handleRunDeadline, startRun, type PipelineSource } from "@galley/runs";
-import { fireScheduleTick, startScheduler, syncAllSchedules, type ScheduleSource } from "@galley/schedules";
+import { fireScheduleTick, missScheduleTick, startScheduler, syncAllSchedules, type ScheduleSource } from "@galley/schedules";
 import { listSecrets, resolveSecret, type Keyring } from "@galley/vault";
 
 export interface AlertsAndSchedulesDeps {
@@ -51,14 +51,25 @@ export async function startAlertsAndSchedules(d: AlertsAndSchedulesDeps): Promis
     createWorker(
       "schedule.fire",
       async (p, ctx) => {
-        const r = await fireScheduleTick(
-          {
-            db,
-            startRun: (input) =>
-              startRun({ db, source: d.source, executor: d.executor, dispatchNow: d.dispatchNow, vaultNames: async (env) => (await listSecrets({ db }, env)).map((s) => s.name) }, input),
-          },
-          p,
-        );
+        let r;
+        try {
+          r = await fireScheduleTick(
+            {
+              db,
+              startRun: (input) =>
+                startRun({ db, source: d.source, executor: d.executor, dispatchNow: d.dispatchNow, vaultNames: async (env) => (await listSecrets({ db }, env)).map((s) => s.name) }, input),
+            },
+            p,
+          );
+        } catch (e) {
+          // The last attempt: the tick would stay pending forever. Record it missed and alert.
+          const attempts = JOBS["schedule.fire"].attempts;
+          if (ctx.delivery >= attempts) {
+            const reason = `the run could not start after ${attempts} attempts: ${(e as Error).message}`;
+            if (await missScheduleTick({ db }, { tickId: p.tickId, reason }).catch(() => false)) ctx.logger.warn("schedule tick missed", { tickId: p.tickId, reason });
+          }
+          throw e;
+        }
         if (r.status !== "done") ctx.logger.info("schedule tick", r);
       },
       { ...common, concurrency: 4 },

@@ -56,3 +56,21 @@ export async function fireScheduleTick(deps: FireDeps, q: { tickId: string }): P
     return { status: "started", runId };
   });
 }
+
+/**
+ * A tick whose `schedule.fire` job failed its last attempt (the database or git stayed away, a
+ * bug): without this it would stay `pending` forever and nobody would hear of it. Recorded as
+ * missed with the reason, and alerted as schedule.missed, once (conditional on `pending`).
+ */
+export async function missScheduleTick(deps: { db: Db }, q: { tickId: string; reason: string }): Promise<boolean> {
+  return withTransaction(deps.db, async (tx) => {
+    const [tick] = await tx.$queryRaw<{ kitchen_id: string }[]>`
+      UPDATE schedule_ticks t SET status = 'missed', reason = ${q.reason.slice(0, 2000)}, handled_at = now()
+      FROM schedules s
+      WHERE t.id = ${q.tickId}::uuid AND t.status = 'pending' AND s.id = t.schedule_id
+      RETURNING s.kitchen_id::text`;
+    if (!tick) return false;
+    await emitAlertEventInTx(tx, { kitchenId: tick.kitchen_id, event: "schedule.missed", tickId: q.tickId });
+    return true;
+  });
+}

@@ -2,5 +2,5 @@ export * from "./cron";
 export * from "./schedule-file";
 export { syncKitchenSchedules, syncAllSchedules, type ScheduleSource, type SyncResult } from "./sync";
 export { claimDueTicks, earliestTick, startScheduler, MISSED_AFTER_MS, type ClaimedTick, type SchedulerOptions } from "./ticker";
-export { fireScheduleTick, type FireDeps, type FireOutcome } from "./fire";
+export { fireScheduleTick, missScheduleTick, type FireDeps, type FireOutcome } from "./fire";
 export { listSchedules, saveSchedule, deleteSchedule, setScheduleEnabled, gitScheduleSource, type ManageDeps, type ScheduleView } from "./manage";

@@ -5,6 +5,7 @@ import type { Db } from "@galley/db";
 import { accessOf, getKitchenForActorOrThrow, saveKitchenFile, type KitchenActor, type KitchenGit, type KitchenRecord } from "@galley/kitchens";
 import { nextTick, nextTicks } from "./cron";
 import { kitchenDenial } from "@galley/auth/policy";
+import { parsePipeline } from "@galley/pipelines";
 import { entryProblem, removeScheduleEntry, SCHEDULES_FILE, upsertScheduleEntry, type TScheduleInput } from "./schedule-file";
 import { syncKitchenSchedules, type ScheduleSource } from "./sync";
 
@@ -66,6 +67,8 @@ export async function listSchedules(deps: ManageDeps, kitchen: string, actor: Ki
     environmentKind: k.environment.kind,
     canEdit: access.canWrite,
     canSwitch: kitchenDenial(actor, facts(k), "switch_schedule") === null,
+    /** Why this person may not switch schedules here (shown where they would try), or null. */
+    switchRefusal: kitchenDenial(actor, facts(k), "switch_schedule")?.message ?? null,
     fileErrors: sync.errors,
     schedules,
   };
@@ -85,10 +88,12 @@ export async function saveSchedule(deps: ManageDeps, kitchen: string, input: TSc
   const k = await getKitchenForActorOrThrow(deps, kitchen, actor, "write");
   const problem = entryProblem(input);
   if (problem) throw new AppError("invalid_input", problem, { field: problem.startsWith("time zone") || problem.startsWith("the time zone") ? "timezone" : "cron" });
+  const pipelinePath = `pipelines/${input.pipeline}/pipeline.yaml`;
   const pipelines = await deps.git.listFiles(k.branch, { prefix: `pipelines/${input.pipeline}/` });
-  if (!pipelines.some((f) => f.path === `pipelines/${input.pipeline}/pipeline.yaml`)) {
+  if (!pipelines.some((f) => f.path === pipelinePath)) {
     throw new AppError("invalid_input", `pipeline ${input.pipeline} does not exist on the branch of Kitchen ${k.name}`, { field: "pipeline" });
   }
+  await checkParameters(deps.git, k.branch, pipelinePath, input);
   if (input.enable) {
     const denial = kitchenDenial(actor, facts(k), "switch_schedule");
     if (denial) throw new AppError(denial.code, denial.message, { field: "enable" });
@@ -106,6 +111,23 @@ export async function saveSchedule(deps: ManageDeps, kitchen: string, input: TSc
   await syncKitchenSchedules({ db: deps.db, source: gitScheduleSource(deps.git) }, k, { force: true });
   if (input.enable) await setScheduleEnabled(deps, kitchen, input.name, true, actor);
   return { commit };
+}
+
+/**
+ * Parameters the pipeline does not declare would fail every tick ("unknown parameter"): refused
+ * here, where the schedule is made. A pipeline that does not parse is left to its own errors.
+ */
+async function checkParameters(git: KitchenGit, branch: string, path: string, input: TScheduleInput): Promise<void> {
+  const names = Object.keys(input.parameters);
+  if (names.length === 0) return;
+  const content = (await git.readAllTextFiles(await git.headOf(branch), path)).files.find((f) => f.path === path)?.content;
+  const declared = content ? parsePipeline({ path, content }).pipeline?.parameters : undefined;
+  if (!declared) return;
+  const unknown = names.find((n) => !Object.hasOwn(declared, n));
+  if (unknown) {
+    const known = Object.keys(declared);
+    throw new AppError("invalid_input", `pipeline ${input.pipeline} has no parameter "${unknown}" (it declares ${known.length ? known.join(", ") : "none"})`, { field: `parameters.${unknown}` });
+  }
 }
 
 export async function deleteSchedule(deps: ManageDeps, kitchen: string, name: string, actor: KitchenActor) {
