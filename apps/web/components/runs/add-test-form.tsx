@@ -66,6 +66,8 @@ export function AddTestForm({ kitchen, pipeline, node, head }: { kitchen: string
     if (!res || !res.ok) return setState({ busy: false, error: data?.error?.message ?? "could not reach Galley" });
     setState({ busy: false, done: String(data.commit).slice(0, 8) });
     setF({ kind: f.kind, level: f.level });
+    // Closed, so the confirmation (shown with the closed button) is seen.
+    setOpen(false);
     router.refresh();
   }
 
