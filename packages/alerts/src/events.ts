@@ -16,6 +16,9 @@ export const EVENT_LABELS: Record<AlertEvent, string> = {
   "test.failed": "Test failed",
   "run.overdue": "Run over its time limit",
   "schedule.missed": "Schedule missed",
+  "merge_request.opened": "Merge request opened",
+  "merge_request.approved": "Merge request approved",
+  "merge_request.merged": "Merge request merged",
 };
 
 /** What a new route listens to unless told otherwise: the things someone must act on. */

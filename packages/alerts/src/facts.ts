@@ -9,10 +9,14 @@ export interface EventInput {
   runId?: string;
   nodeId?: string;
   tickId?: string;
+  requestId?: string;
+  reviewId?: string;
 }
 
 export interface EventFacts {
   kitchenId: string;
+  /** Every Kitchen whose routes hear it, when more than one (a merge request: target and source). */
+  kitchenIds?: string[];
   /** Events a route may hear this occurrence as, best first (recovered before succeeded). */
   candidates: AlertEvent[];
   /** Deduplicates deliveries: one per route and occurrence. */
@@ -27,6 +31,7 @@ export function runUrl(baseUrl: string, runId: string): string {
 
 export async function readEventFacts(db: Db, baseUrl: string, e: EventInput): Promise<EventFacts | null> {
   if (e.event === "schedule.missed") return e.tickId ? readTickFacts(db, baseUrl, e.tickId) : null;
+  if (e.event.startsWith("merge_request.")) return e.requestId ? readRequestFacts(db, baseUrl, e) : null;
   if (!e.runId) return null;
   const run = await db.run.findUnique({
     where: { id: e.runId },
@@ -76,6 +81,10 @@ export async function readEventFacts(db: Db, baseUrl: string, e: EventInput): Pr
       if (tests.length === 0) return null;
       return out([e.event], { node: e.nodeId, tests }, `run:${run.id}:${e.event}:${e.nodeId}`);
     }
+    case "merge_request.opened":
+    case "merge_request.approved":
+    case "merge_request.merged":
+      return null;
     case "run.overdue": {
       const doc = (run.compiled ?? {}) as { limits?: { maxDurationMs?: number; stopOnOverrun?: boolean } };
       const started = run.startedAt ?? run.createdAt;
@@ -124,6 +133,39 @@ async function readTickFacts(db: Db, baseUrl: string, tickId: string): Promise<E
       pipeline: s.pipeline,
       schedule: { name: s.name, cron: s.cron, timezone: s.timezone, tickAt: tick.tickAt.toISOString(), reason: tick.reason ?? tick.status },
       url: tick.runId ? runUrl(baseUrl, tick.runId) : `${baseUrl.replace(/\/$/, "")}/kitchens/${s.kitchen.name}/schedules`,
+    },
+  };
+}
+
+/** A merge request event: heard by the routes of the target and of the source Kitchen. */
+async function readRequestFacts(db: Db, baseUrl: string, e: EventInput): Promise<EventFacts | null> {
+  const r = await db.mergeRequest.findUnique({
+    where: { id: e.requestId },
+    select: {
+      id: true, number: true, title: true, sourceKitchenId: true, targetKitchenId: true, createdById: true, mergedById: true,
+      source: { select: { name: true } },
+      target: { select: { name: true, environment: { select: { name: true } } } },
+    },
+  });
+  if (!r) return null;
+  let actorId: string | null = e.event === "merge_request.opened" ? r.createdById : r.mergedById;
+  if (e.event === "merge_request.approved") {
+    const review = e.reviewId ? await db.mergeRequestReview.findUnique({ where: { id: e.reviewId }, select: { userId: true, requestId: true } }) : null;
+    if (!review || review.requestId !== r.id) return null;
+    actorId = review.userId;
+  }
+  const actor = actorId ? await db.user.findUnique({ where: { id: actorId }, select: { name: true } }) : null;
+  return {
+    kitchenId: r.targetKitchenId,
+    kitchenIds: [r.targetKitchenId, r.sourceKitchenId],
+    candidates: [e.event],
+    eventKey: `request:${r.id}:${e.event}${e.reviewId ? `:${e.reviewId}` : ""}`,
+    runId: null,
+    facts: {
+      kitchen: r.target.name,
+      environment: r.target.environment.name,
+      request: { number: r.number, title: r.title, source: r.source.name, target: r.target.name, actor: actor?.name ?? "someone" },
+      url: `${baseUrl.replace(/\/$/, "")}/merge-requests/${r.id}`,
     },
   };
 }

@@ -19,8 +19,8 @@ export async function fanOutAlertEvent(deps: FanOutDeps, e: EventInput): Promise
   const f = await readEventFacts(deps.db, deps.baseUrl, e);
   if (!f) return { deliveries: [] };
   const routes = await deps.db.alertRoute.findMany({
-    where: { kitchenId: f.kitchenId, enabled: true, events: { hasSome: f.candidates } },
-    select: { id: true, events: true },
+    where: { kitchenId: { in: f.kitchenIds ?? [f.kitchenId] }, enabled: true, events: { hasSome: f.candidates } },
+    select: { id: true, events: true, kitchenId: true },
   });
   if (routes.length === 0) return { deliveries: [] };
   const created = await withTransaction(deps.db, async (tx) => {
@@ -31,7 +31,7 @@ export async function fanOutAlertEvent(deps: FanOutDeps, e: EventInput): Promise
       const message = buildMessage({ ...f.facts, event });
       const rows = await tx.$queryRaw<{ id: string }[]>`
         INSERT INTO alert_deliveries (route_id, kitchen_id, event, event_key, run_id, message)
-        VALUES (${r.id}::uuid, ${f.kitchenId}::uuid, ${event}, ${f.eventKey}, ${f.runId}::uuid, ${JSON.stringify(message)}::jsonb)
+        VALUES (${r.id}::uuid, ${r.kitchenId}::uuid, ${event}, ${f.eventKey}, ${f.runId}::uuid, ${JSON.stringify(message)}::jsonb)
         ON CONFLICT (route_id, event_key) DO NOTHING
         RETURNING id`;
       for (const row of rows) {

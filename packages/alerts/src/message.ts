@@ -31,7 +31,9 @@ export interface AlertFacts {
   stopped?: boolean;
   /** schedule.missed */
   schedule?: { name: string; cron: string; timezone: string; tickAt: string; reason: string };
-  /** Absolute link to the run (or the Kitchen's schedules page). */
+  /** merge_request.*: the request, who did it. */
+  request?: { number: number; title: string; source: string; target: string; actor: string };
+  /** Absolute link to the run (or the Kitchen's schedules page, or the merge request). */
   url: string;
 }
 
@@ -57,6 +59,9 @@ const ICON: Record<AlertEvent, string> = {
   "test.failed": "❌",
   "run.overdue": "⏱",
   "schedule.missed": "⏭",
+  "merge_request.opened": "🔀",
+  "merge_request.approved": "👍",
+  "merge_request.merged": "🚀",
 };
 
 export function formatNumber(v: number | null | undefined): string {
@@ -120,6 +125,15 @@ export function buildMessage(f: AlertFacts): AlertMessage {
       const s = f.schedule;
       title = `Schedule missed: ${s?.name ?? "?"} (${where})`;
       if (s) lines.push(`Tick of ${s.tickAt} (${s.cron}, ${s.timezone}) did not start a run: ${s.reason}`);
+      break;
+    }
+    case "merge_request.opened":
+    case "merge_request.approved":
+    case "merge_request.merged": {
+      const r = f.request;
+      const verb = f.event === "merge_request.opened" ? "opened" : f.event === "merge_request.approved" ? "approved" : "merged";
+      title = `Merge request #${r?.number ?? "?"} ${verb}: ${r?.source ?? "?"} → ${r?.target ?? f.kitchen}`;
+      if (r) lines.push(`"${r.title}", ${verb} by ${r.actor}.`);
       break;
     }
   }

@@ -1,3 +1,4 @@
+import type { Tx } from "@galley/db";
 import type { KitchenActor, KitchensDeps } from "@galley/kitchens";
 
 /** What a request event tells the alerts (opened, approved, merged); optional. */
@@ -9,11 +10,15 @@ export interface MergeRequestEvent {
   source: string;
   target: string;
   targetKitchenId: string;
+  sourceKitchenId: string;
+  /** The approving review (approved only). */
+  reviewId?: string;
   actor: string;
 }
 
 export interface MergeRequestsDeps extends Pick<KitchensDeps, "db" | "git" | "warehouses"> {
-  notify?: (event: MergeRequestEvent) => Promise<void>;
+  /** Called inside the transaction that records the event (an outbox row, not a network call). */
+  notify?: (tx: Tx, event: MergeRequestEvent) => Promise<void>;
 }
 
 export type { KitchenActor };

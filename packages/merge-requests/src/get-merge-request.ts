@@ -56,6 +56,7 @@ export async function getMergeRequest(deps: MergeRequestsDeps, id: string, actor
     source: source.name,
     target: target.name,
     targetKitchenId: target.id,
+    sourceKitchenId: source.id,
     sourceDeleted: Boolean(source.deletedAt),
     head,
     author: person(request.createdById),

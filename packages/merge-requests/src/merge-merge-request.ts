@@ -18,8 +18,8 @@ export async function mergeMergeRequest(deps: MergeRequestsDeps, input: { id: st
     await withTransaction(deps.db, async (tx) => {
       await tx.mergeRequest.update({ where: { id: view.id }, data: { status: "merged", mergedById: actor.id, mergedAt: new Date(), mergeCommit: outcome.commit, updatedAt: new Date() }, select: { id: true } });
       await appendAudit({ actorId: actor.id, action: "merge_request.merge", target: kitchenTarget(view.targetKitchenId), requestId: opts.requestId, details: { request: view.number, commit: outcome.commit, approvedBy, checks: view.checks.map((c) => ({ pipeline: c.pipeline, state: c.state, runId: c.runId ?? null })) } }, tx);
+      await deps.notify?.(tx, { kind: "merge_request.merged", requestId: view.id, number: view.number, title: view.title, source: view.source, target: view.target, targetKitchenId: view.targetKitchenId, sourceKitchenId: view.sourceKitchenId, actor: actor.name });
     });
-    await deps.notify?.({ kind: "merge_request.merged", requestId: view.id, number: view.number, title: view.title, source: view.source, target: view.target, targetKitchenId: view.targetKitchenId, actor: actor.name }).catch(() => {});
   }
   return { ...outcome, number: view.number };
 }

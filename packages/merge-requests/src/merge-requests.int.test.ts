@@ -15,7 +15,7 @@ let deps: MergeRequestsDeps;
 const events: MergeRequestEvent[] = [];
 beforeAll(async () => {
   f = await createKitchenFixture();
-  deps = { ...f.deps, notify: async (e) => void events.push(e) };
+  deps = { ...f.deps, notify: async (_tx, e) => void events.push(e) };
 });
 afterAll(() => f?.cleanup());
 

@@ -24,13 +24,13 @@ export async function openMergeRequest(deps: MergeRequestsDeps, input: OpenReque
       select: { id: true, number: true },
     });
     await appendAudit({ actorId: actor.id, action: "merge_request.open", target: kitchenTarget(target.id), requestId: opts.requestId, details: { request: created.number, source: source.name, target: target.name } }, tx);
+    await deps.notify?.(tx, { kind: "merge_request.opened", requestId: created.id, number: created.number, title: input.title, source: source.name, target: target.name, targetKitchenId: target.id, sourceKitchenId: source.id, actor: actor.name });
     return created;
   }).catch((e: unknown) => {
     // Two people asking at once: the partial unique index keeps one open request per pair.
     if ((e as { code?: string }).code === "P2002") throw new AppError("conflict", `a merge request from ${source.name} into ${target.name} is already open`, { field: "kitchen" });
     throw e;
   });
-  await deps.notify?.({ kind: "merge_request.opened", requestId: row.id, number: row.number, title: input.title, source: source.name, target: target.name, targetKitchenId: target.id, actor: actor.name }).catch(() => {});
   return { id: row.id, number: row.number, source: source.name, target: target.name };
 }
 

@@ -23,13 +23,13 @@ export async function reviewMergeRequest(
   }
   const head = await deps.git.headOf(ctx.source.branch);
   await withTransaction(deps.db, async (tx) => {
-    await tx.mergeRequestReview.create({ data: { requestId: ctx.request.id, userId: actor.id, verdict: input.verdict, commit: head, body: input.body ?? "" }, select: { id: true } });
+    const review = await tx.mergeRequestReview.create({ data: { requestId: ctx.request.id, userId: actor.id, verdict: input.verdict, commit: head, body: input.body ?? "" }, select: { id: true } });
     await tx.mergeRequest.update({ where: { id: ctx.request.id }, data: { headCommit: head, updatedAt: new Date() }, select: { id: true } });
     await appendAudit({ actorId: actor.id, action: `merge_request.${input.verdict}`, target: kitchenTarget(ctx.target.id), requestId: opts.requestId, details: { request: ctx.request.number, commit: head } }, tx);
+    if (input.verdict === "approved") {
+      await deps.notify?.(tx, { kind: "merge_request.approved", requestId: ctx.request.id, reviewId: review.id, number: ctx.request.number, title: ctx.request.title, source: ctx.source.name, target: ctx.target.name, targetKitchenId: ctx.target.id, sourceKitchenId: ctx.source.id, actor: actor.name });
+    }
   });
-  if (input.verdict === "approved") {
-    await deps.notify?.({ kind: "merge_request.approved", requestId: ctx.request.id, number: ctx.request.number, title: ctx.request.title, source: ctx.source.name, target: ctx.target.name, targetKitchenId: ctx.target.id, actor: actor.name }).catch(() => {});
-  }
   return { verdict: input.verdict, commit: head };
 }
 

@@ -34,6 +34,9 @@ export const ALERT_EVENTS = [
   "test.failed",
   "run.overdue",
   "schedule.missed",
+  "merge_request.opened",
+  "merge_request.approved",
+  "merge_request.merged",
 ] as const;
 
 const defineJob = <S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> => d;
@@ -72,10 +75,16 @@ export const JOBS = {
         runId: z.uuid().optional(),
         nodeId: ZNodeId.optional(),
         tickId: z.uuid().optional(),
+        // Merge request events: the request, and for an approval the review that approved.
+        requestId: z.uuid().optional(),
+        reviewId: z.uuid().optional(),
       })
       .strict()
-      .refine((p) => (p.event === "schedule.missed" ? !!p.tickId : !!p.runId), "schedule.missed needs tickId, run events need runId"),
-    jobId: (p) => `alert:${p.event}:${p.runId ?? p.tickId}:${p.nodeId ?? "-"}`,
+      .refine(
+        (p) => (p.event === "schedule.missed" ? !!p.tickId : p.event.startsWith("merge_request.") ? !!p.requestId : !!p.runId),
+        "schedule.missed needs tickId, merge request events need requestId, run events need runId",
+      ),
+    jobId: (p) => `alert:${p.event}:${p.reviewId ?? p.runId ?? p.tickId ?? p.requestId}:${p.nodeId ?? "-"}`,
     attempts: 5,
     backoff: { type: "exponential", delayMs: 500 },
     timeoutMs: 30_000,
