@@ -26,7 +26,7 @@ export const ZCreateKitchenOutput = z.object({
   kitchen: z.object({ id: z.string(), name: z.string(), parent: z.string(), environment: z.string(), branch: z.string(), schema: z.string() }),
   report: z.object({
     steps: z.array(z.object({ step: z.string(), ms: z.number() })),
-    tables: z.array(z.object({ table: z.string(), mode: z.string(), rows: z.number().optional(), note: z.string().optional() })),
+    tables: z.array(z.object({ table: z.string(), mode: z.string(), rows: z.number().optional(), note: z.string().optional(), masked: z.array(z.string()).optional() })),
   }),
 });
 

@@ -68,20 +68,26 @@ const KITCHEN_SELECT = {
   id: true, name: true, branch: true, schemaName: true, environmentId: true, isPrivate: true, deletedAt: true,
   environment: { select: { name: true, kind: true } },
   staff: { select: { userId: true, isOwner: true } },
+  requestsFrom: { where: { status: "open" }, select: { target: { select: { staff: { select: { userId: true } } } } } },
 } as const;
 
 /**
  * The Kitchen by name (live ones only) or id (a run's, deleted ones too: history stays), if `user`
  * may do `need` in it, as the one access policy decides (404 for a private Kitchen they may not see).
  */
-export async function getKitchenForUserOrThrow(database: Db, ref: { name: string } | { id: string }, user: AuthUser, need: RunNeed): Promise<RunKitchen> {
+export async function getKitchenForUserOrThrow(database: Db, ref: { name: string; orDeleted?: boolean } | { id: string }, user: AuthUser, need: RunNeed): Promise<RunKitchen> {
   const row = "name" in ref
-    ? IDENTIFIER_RE.test(ref.name) ? await database.kitchen.findFirst({ where: { name: ref.name, deletedAt: null }, select: KITCHEN_SELECT }) : null
+    ? IDENTIFIER_RE.test(ref.name)
+      ? (await database.kitchen.findFirst({ where: { name: ref.name, deletedAt: null }, select: KITCHEN_SELECT })) ??
+        // History by name (the run list of a deleted Kitchen): the latest Kitchen of that name.
+        (ref.orDeleted ? await database.kitchen.findFirst({ where: { name: ref.name, deletedAt: { not: null } }, orderBy: { deletedAt: "desc" }, select: KITCHEN_SELECT }) : null)
+      : null
     : await database.kitchen.findUnique({ where: { id: ref.id }, select: KITCHEN_SELECT });
   const label = "name" in ref ? ref.name : "of this run";
   if (!row) throw new AppError("not_found", `Kitchen ${label} does not exist`, { field: "kitchen" });
   const denial = decide(user, need, {
     type: "kitchen", name: row.name, isPrivate: row.isPrivate, environmentKind: row.environment.kind, staff: row.staff, isDeleted: row.deletedAt !== null,
+    reviewers: [...new Set(row.requestsFrom.flatMap((r) => r.target.staff.map((s) => s.userId)))],
   });
   if (denial) throw new AppError(denial.code, denial.code === "not_found" ? `Kitchen ${label} does not exist` : denial.message, { field: "kitchen" });
   return { ...row, staffUserIds: row.staff.map((s) => s.userId) };

@@ -126,6 +126,22 @@ describe("Kitchen rules", () => {
   });
 });
 
+describe("reviewers (issue 10): the target's staff, asked to merge a Kitchen, may read it", () => {
+  const asked: KitchenFacts = { ...secret, name: "asked", reviewers: ["chris"] };
+  it("read and read_runs, even private; never write, run or own", () => {
+    expect(kitchenDenial(chris, asked, "read")).toBeNull();
+    expect(kitchenDenial(chris, asked, "read_runs")).toBeNull();
+    expect(kitchenDenial(chris, asked, "write")?.code).toBe("forbidden");
+    expect(kitchenDenial(chris, asked, "run")?.code).toBe("forbidden");
+    expect(kitchenDenial(chris, asked, "own")?.code).toBe("forbidden");
+  });
+  it("nobody else gains anything (without an open request, Chris is a stranger again)", () => {
+    expect(kitchenDenial(stranger, asked, "read")?.code).toBe("not_found");
+    expect(kitchenDenial(chris, secret, "read")?.code).toBe("not_found");
+    expect(kitchenDenial(chris, shared, "read")?.code).toBe("forbidden");
+  });
+});
+
 describe("switching schedules on and off (issue 8)", () => {
   it("in production only production engineers (and admins) on its staff; a developer on its staff is told why", () => {
     expect(kitchenDenial(eric, prod, "switch_schedule")).toBeNull();

@@ -21,6 +21,8 @@ export type EnvironmentAction =
  * - `read_runs`: its pipelines, runs, run events and logs, test results, dashboards: staff and
  *   admins, and managers (viewer role) in every non-private Kitchen.
  * - `read`: its files, history, commits, settings, variables and tables: staff and admins.
+ *   Both reads also go to its reviewers: the staff of a Kitchen that an open merge request from
+ *   it targets (asked to merge it, they must see what they merge and how it ran).
  * - `staff`: be on its staff (needed to create a child from it).
  * - `write`: change its files, variables and settings, push to it, merge into it: staff whose
  *   role may write its environment.
@@ -41,6 +43,8 @@ export interface KitchenFacts {
   staff: readonly { userId: string; isOwner: boolean }[];
   /** Deleted Kitchens keep their history (readable) but nothing runs in them any more. */
   isDeleted?: boolean;
+  /** Staff of the targets of this Kitchen's open merge requests (user ids). */
+  reviewers?: readonly string[];
 }
 
 export type Resource = ({ type: "environment"; kind: EnvironmentKind }) | ({ type: "kitchen" } & KitchenFacts);
@@ -100,15 +104,16 @@ export function kitchenAccess(actor: Actor, k: KitchenFacts): KitchenAccess {
   const me = k.staff.find((s) => s.userId === actor.id);
   const isStaff = me !== undefined;
   const isAdmin = actor.role === "admin";
-  const visible = isAdmin || isStaff || !k.isPrivate;
+  const isReviewer = k.reviewers?.includes(actor.id) === true;
+  const visible = isAdmin || isStaff || isReviewer || !k.isPrivate;
   const envWrite = ENVIRONMENT_RULES[k.environmentKind].write.includes(actor.role) && !READ_ONLY.includes(actor.role);
   const canWrite = isStaff && envWrite;
   return {
     visible,
     isStaff,
     isOwner: me?.isOwner === true,
-    canRead: isStaff || isAdmin,
-    canReadRuns: isStaff || isAdmin || (visible && READS_ALL_RUNS.includes(actor.role)),
+    canRead: isStaff || isAdmin || isReviewer,
+    canReadRuns: isStaff || isAdmin || isReviewer || (visible && READS_ALL_RUNS.includes(actor.role)),
     canWrite,
     canRun: canWrite && !k.isDeleted,
     canMergeInto: canWrite,

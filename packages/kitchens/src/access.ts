@@ -6,7 +6,12 @@ import { kitchenAccess, kitchenDenial, type KitchenAccess, type KitchenNeed } fr
 export type { KitchenRecord };
 
 export function factsOf(k: KitchenRecord) {
-  return { name: k.name, isPrivate: k.isPrivate, environmentKind: k.environment.kind, staff: k.staff };
+  return { name: k.name, isPrivate: k.isPrivate, environmentKind: k.environment.kind, staff: k.staff, reviewers: reviewersOf(k) };
+}
+
+/** Staff of the Kitchens its open merge requests target: the policy lets them read it. */
+export function reviewersOf(k: { requestsFrom?: { target: { staff: { userId: string }[] } }[] }): string[] {
+  return [...new Set((k.requestsFrom ?? []).flatMap((r) => r.target.staff.map((s) => s.userId)))];
 }
 
 /**

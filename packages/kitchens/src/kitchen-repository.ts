@@ -23,6 +23,8 @@ export const KITCHEN_SELECT = {
   parent: { select: { id: true, name: true, branch: true, schemaName: true, environmentId: true, deletedAt: true } },
   environment: { select: { id: true, name: true, kind: true, dataPolicy: true } },
   staff: { select: { userId: true, isOwner: true }, orderBy: [{ isOwner: "desc" }, { addedAt: "asc" }] },
+  // The policy's reviewers: staff of the targets of its open merge requests.
+  requestsFrom: { where: { status: "open" }, select: { target: { select: { staff: { select: { userId: true } } } } } },
 } satisfies Prisma.KitchenSelect;
 
 export type KitchenRecord = Prisma.KitchenGetPayload<{ select: typeof KITCHEN_SELECT }>;

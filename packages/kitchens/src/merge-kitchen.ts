@@ -16,6 +16,8 @@ export interface MergePreviewResult {
   fastForward: boolean;
   files: { path: string; status: string }[];
   conflicts: { path: string }[];
+  /** What the merge brings: the source's changes since the common ancestor, per file. */
+  diff: { path: string; patch: string; truncated?: boolean }[];
 }
 
 /** What merging would do, without writing anything. */
@@ -28,14 +30,15 @@ export async function previewMerge(
   const { source, target } = await mergePairOf(deps, k, input.direction);
   // Its staff, or whoever may merge into the target (Chris previews Padma's Kitchen into dev).
   if (!accessOf(actor, k).canRead && !accessOf(actor, target).canMergeInto) assertAllowed(actor, k, "read");
-  const p = await deps.git.mergePreview(source.branch, target.branch);
+  const [p, c] = await Promise.all([deps.git.mergePreview(source.branch, target.branch), deps.git.compare(target.branch, source.branch)]);
   return {
     source: source.name,
     target: target.name,
     upToDate: p.upToDate,
     fastForward: p.fastForward,
     files: p.files,
-    conflicts: p.conflicts.map((c) => ({ path: c.path })),
+    conflicts: p.conflicts.map((x) => ({ path: x.path })),
+    diff: p.upToDate ? [] : c.diff,
   };
 }
 

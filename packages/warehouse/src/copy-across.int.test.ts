@@ -41,7 +41,9 @@ describe("createKitchenSchema across warehouses (COPY)", () => {
     const within = await dev.wh.query<{ n: string; m: string }>(`SELECT count(*) AS n, max(id) AS m FROM dev.big_view`);
     expect(Number(within.rows[0].n)).toBe((await dev.wh.query<{ n: string }>(`SELECT count(*) AS n FROM dev.big WHERE id <= 5000`)).rows.map((x) => Number(x.n))[0]);
     expect(Number(within.rows[0].m)).toBeLessThanOrEqual(5000);
-    expect(byTable.orders).toEqual({ table: "orders", mode: "copy", rows: 1000 });
+    expect(byTable.orders).toEqual({ table: "orders", mode: "copy", rows: 1000, masked: ["user_id (fake)"] });
+    // The report names the masked columns, so the person creating the Kitchen knows.
+    expect(byTable.users.masked).toEqual(["email (fake)", "name (hash)", "id (fake)"]);
     expect((await listTables(dev.wh, "dev")).filter((t) => t.kind === "view").map((t) => t.name)).toEqual(["big_view"]);
 
     const raw = await prod.wh.query<{ email: string }>(`SELECT email FROM production.users`);

@@ -2,7 +2,7 @@ import { pipeline } from "node:stream/promises";
 import { AppError, qualified, quoteIdent } from "@galley/core";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { listRelations, schemaExists, type CatalogRelation } from "./catalog";
-import type { KitchenTableReport } from "./create-kitchen-schema";
+import { tableReportEntry, type KitchenTableReport } from "./table-report";
 import { readParentSafely } from "./read-parent";
 import { planTables, type TablePlan, type TDataPolicy } from "./data-policy";
 import { createReboundViews, parentViews, type ParentView } from "./rebind-views";
@@ -78,7 +78,7 @@ export async function copyAcrossWarehouses(src: PgWarehouse, dst: PgWarehouse, i
 
 async function copyTable(stx: PgTx, dtx: PgTx, rel: CatalogRelation, plan: TablePlan, input: Input, caps: Capabilities): Promise<KitchenTableReport> {
   const target = qualified(input.schema, rel.name);
-  const entry: KitchenTableReport = { table: rel.name, mode: plan.mode, ...(plan.note ? { note: plan.note } : {}) };
+  const entry = tableReportEntry(rel.name, plan);
   try {
     await dtx.query(`CREATE TABLE ${target} (${columnDefinitions(rel, plan)})`);
     if (plan.mode === "empty" || rel.columns.length === 0) {

@@ -187,7 +187,7 @@ describe("createKitchenSchema in one warehouse", () => {
       parentSchema: `we"ird.Parent`,
       policy: { default: "view", tables: {}, masks: { [`Or"der s`]: { [`E"mail`]: { kind: "fixed", value: `'); DROP SCHEMA victim CASCADE; --` } } } },
     });
-    expect(r.tables).toEqual([{ table: `Or"der s`, mode: "copy", rows: 2, note: expect.any(String) }]);
+    expect(r.tables).toEqual([{ table: `Or"der s`, mode: "copy", rows: 2, note: expect.any(String), masked: [`E"mail (fixed)`] }]);
     const v = await s.wh.query<{ e: string }>(`SELECT "E""mail" AS e FROM "k""; DROP SCHEMA victim CASCADE; --"."Or""der s"`);
     expect(v.rows.map((x) => x.e)).toEqual([`'); DROP SCHEMA victim CASCADE; --`, `'); DROP SCHEMA victim CASCADE; --`]);
     const view = await createKitchenSchema(s.wh, { schema: `view"of'it`, parentSchema: `we"ird.Parent`, policy: { default: "view" } });

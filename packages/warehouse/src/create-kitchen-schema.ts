@@ -1,8 +1,9 @@
 import { AppError, qualified, quoteIdent, quoteLiteral } from "@galley/core";
 import { listRelations, schemaExists, viewMarker } from "./catalog";
 import { copyAcrossWarehouses } from "./copy-across";
-import { parseDataPolicy, planTables, type TablePlan, type TDataMode, type TDataPolicy } from "./data-policy";
+import { parseDataPolicy, planTables, type TablePlan, type TDataPolicy } from "./data-policy";
 import { grantKitchenRole } from "./roles";
+import { tableReportEntry, type KitchenTableReport } from "./table-report";
 import { fillSelect, type Capabilities } from "./select-builder";
 import { sqlError } from "./sql-errors";
 import { readParentSafely } from "./read-parent";
@@ -24,13 +25,7 @@ export interface CreateKitchenSchemaInput {
   role?: boolean | { password: string };
 }
 
-export interface KitchenTableReport {
-  table: string;
-  mode: TDataMode;
-  /** Rows written; absent for views (counting would scan the parent). */
-  rows?: number;
-  note?: string;
-}
+export type { KitchenTableReport };
 
 export interface KitchenSchemaReport {
   tables: KitchenTableReport[];
@@ -104,7 +99,7 @@ async function fillSchema(
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i];
     const target = qualified(input.schema, plan.table);
-    const entry: KitchenTableReport = { table: plan.table, mode: plan.mode, ...(plan.note ? { note: plan.note } : {}) };
+    const entry = tableReportEntry(plan.table, plan);
     try {
       if (plan.mode === "empty") {
         await tx.query(`CREATE TABLE ${target} (LIKE ${qualified(input.parentSchema, plan.table)})`);

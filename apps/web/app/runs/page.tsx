@@ -32,24 +32,30 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
       }).canReadRuns);
       return { ok: true as const, value: { kind: "choose" as const, kitchens: mine.map((k) => k.name) } };
     }
-    const access = await guard(() => getKitchenForUserOrThrow(db(), { name: kitchenName }, user, "read_runs"));
+    const access = await guard(() => getKitchenForUserOrThrow(db(), { name: kitchenName, orDeleted: true }, user, "read_runs"));
     if (!access.ok) return access;
     const [pipelines, page] = await Promise.all([pipelinesWithRuns(db(), access.value.id), listRuns(db(), access.value.id, filters)]);
-    return { ok: true as const, value: { kind: "list" as const, runs: page.runs, nextCursor: page.nextCursor, pipelines } };
+    return { ok: true as const, value: { kind: "list" as const, runs: page.runs, nextCursor: page.nextCursor, pipelines, deletedAt: access.value.deletedAt } };
   });
   if (!data.ok) return <Unavailable what={data.reason} />;
   if (!data.value.ok) return <><AppHeader user={user} /><Denied message={data.value.message} /></>;
   const v = data.value.value;
+  const deletedAt = v.kind === "list" ? v.deletedAt : null;
   return (
     <>
       <AppHeader user={user} />
       <main className="mx-auto max-w-6xl px-6 py-8">
         <nav className="mb-4 text-sm text-slate-500">
           <Link href="/" className="hover:underline">Kitchens</Link> /{" "}
-          {kitchenName && <><Link href={`/kitchens/${kitchenName}`} className="font-mono hover:underline">{kitchenName}</Link> / </>}
+          {kitchenName && <>{deletedAt ? <span className="font-mono">{kitchenName}</span> : <Link href={`/kitchens/${kitchenName}`} className="font-mono hover:underline">{kitchenName}</Link>} / </>}
           <span className="text-slate-900">runs</span>
         </nav>
         <h1 className="text-2xl font-semibold text-slate-900">Run history{kitchenName && <> of <span className="font-mono">{kitchenName}</span></>}</h1>
+        {deletedAt && (
+          <p className="mt-2 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="kitchen-deleted">
+            Kitchen <span className="font-mono">{kitchenName}</span> was deleted on {deletedAt.toISOString().slice(0, 16).replace("T", " ")} UTC: its branch and schema are gone, its runs stay here as history.
+          </p>
+        )}
         {v.kind === "choose" ? (
           <div className="mt-6">
             <p className="text-sm text-slate-600">Choose a Kitchen:</p>
@@ -78,7 +84,7 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
               </label>
               <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">Filter</button>
               {(filters.pipeline || filters.status) && <Link href={`/runs?kitchen=${kitchenName}`} className="text-xs underline">clear</Link>}
-              <Link href={`/kitchens/${kitchenName}/pipelines`} className="ml-auto text-sm underline">Pipelines</Link>
+              {!deletedAt && <Link href={`/kitchens/${kitchenName}/pipelines`} className="ml-auto text-sm underline">Pipelines</Link>}
             </form>
             {!parsed.success && <p className="mt-2 text-xs text-rose-700">Some filters were not understood and were left out.</p>}
             <div className="mt-4"><RunsTable runs={v.runs} empty="No runs match." /></div>

@@ -106,6 +106,7 @@ export interface MergePreview {
   fastForward: boolean;
   files: { path: string; status: string }[];
   conflicts: { path: string }[];
+  diff: FilePatch[];
 }
 
 export type MergeOutcome =

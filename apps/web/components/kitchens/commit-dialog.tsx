@@ -4,8 +4,8 @@ import { useEffect, useRef, useState } from "react";
 import { btn, input } from "./ui";
 
 /** Asks for a commit message; Enter with Ctrl/Cmd commits. */
-export function CommitDialog({ title, defaultMessage, busy, confirmLabel = "Commit", onCancel, onCommit, children }: {
-  title: string; defaultMessage: string; busy: boolean; confirmLabel?: string; onCancel: () => void; onCommit: (message: string) => void; children?: React.ReactNode;
+export function CommitDialog({ title, defaultMessage, busy, confirmLabel = "Commit", danger = false, onCancel, onCommit, children }: {
+  title: string; defaultMessage: string; busy: boolean; confirmLabel?: string; danger?: boolean; onCancel: () => void; onCommit: (message: string) => void; children?: React.ReactNode;
 }) {
   const [message, setMessage] = useState(defaultMessage);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -34,7 +34,7 @@ export function CommitDialog({ title, defaultMessage, busy, confirmLabel = "Comm
         />
         <div className="mt-4 flex justify-end gap-2">
           <button type="button" onClick={onCancel} disabled={busy} className={btn.secondary}>Cancel</button>
-          <button type="submit" disabled={busy || !message.trim()} className={btn.primary}>{busy ? "Committing…" : confirmLabel}</button>
+          <button type="submit" disabled={busy || !message.trim()} className={danger ? btn.danger : btn.primary}>{busy ? "Committing…" : confirmLabel}</button>
         </div>
       </form>
     </div>

@@ -16,7 +16,7 @@ const LABEL = new Map(STEPS.map((s) => [s.step, s.label]));
 
 export interface CreationReport {
   kitchen: { name: string; branch: string; schema: string; environment: string };
-  report: { steps: { step: string; ms: number }[]; tables: { table: string; mode: string; rows?: number; note?: string }[] };
+  report: { steps: { step: string; ms: number }[]; tables: { table: string; mode: string; rows?: number; note?: string; masked?: string[] }[] };
 }
 
 const MODE_STYLE: Record<string, string> = {
@@ -85,6 +85,9 @@ export function CreationSuccess({ result }: { result: CreationReport }) {
               <td className="py-1.5">
                 <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ring-inset ${MODE_STYLE[t.mode] ?? MODE_STYLE.empty}`}>{t.mode}</span>
                 {t.note && <span className="ml-2 text-xs text-slate-500">{t.note}</span>}
+                {t.masked && t.masked.length > 0 && (
+                  <span className="ml-2 text-xs text-rose-700" data-testid="masked-columns">masked: <span className="font-mono">{t.masked.join(", ")}</span></span>
+                )}
               </td>
               <td className="py-1.5 text-right tabular-nums text-slate-700">{t.rows !== undefined ? fmt.format(t.rows) : "—"}</td>
             </tr>

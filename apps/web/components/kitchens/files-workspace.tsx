@@ -8,7 +8,7 @@ import { FileTree } from "./file-tree";
 import { NewFileForm } from "./new-file-form";
 import { btn, ErrorNote, ShortSha, Spinner } from "./ui";
 import { useApi } from "./use-api";
-import { useValidation } from "./use-validation";
+import { isPipelineDefinition, useValidation } from "./use-validation";
 import { ValidationList } from "./validation-list";
 
 interface Doc {
@@ -38,6 +38,9 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
   const [dialog, setDialog] = useState<"save" | "delete" | null>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<FileError[] | null>(null);
+  // What saving would break, checked when Save is pressed: the dialog says so and asks first.
+  const [breaks, setBreaks] = useState<FileError[] | null>(null);
+  const [brokenNotice, setBrokenNotice] = useState(false);
   const [focusLine, setFocusLine] = useState<{ line: number }>();
   const request = useRef(0);
   const dirty = !!doc && (doc.isNew || doc.content !== doc.original);
@@ -115,6 +118,18 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
     showPath(null);
   }
 
+  async function askToSave() {
+    if (!doc) return;
+    setBreaks(null);
+    if (!doc.isBinary && isPipelineDefinition(doc.path)) {
+      setBusy(true);
+      const r = await api<{ errors: FileError[] }>("POST", kitchenUrl(kitchen, "/files/validate"), { path: doc.path, content: doc.content });
+      setBusy(false);
+      if (r.ok && r.data.errors.length) setBreaks(r.data.errors);
+    }
+    setDialog("save");
+  }
+
   async function commit(message: string) {
     if (!doc) return;
     setBusy(true);
@@ -132,7 +147,10 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
     setDoc((d) => (d && d.path === doc.path ? { ...d, original: content, head: r.data.commit, isNew: false } : d));
     setSaved(r.data.validation ?? []);
     const problems = r.data.validation?.length ?? 0;
-    setNotice(`Committed ${r.data.commit.slice(0, 8)} on ${kitchen}${problems ? ` — the pipeline has ${problems} error${problems === 1 ? "" : "s"} (listed below)` : ""}.`);
+    setBrokenNotice(problems > 0);
+    setNotice(problems
+      ? `Committed ${r.data.commit.slice(0, 8)} on ${kitchen}, but the pipeline is broken: ${problems} error${problems === 1 ? "" : "s"} (listed below). It will not run until they are fixed.`
+      : `Committed ${r.data.commit.slice(0, 8)} on ${kitchen}.`);
     showPath(doc.path);
     await list.reload();
   }
@@ -172,9 +190,9 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
         </div>
       </aside>
       <section className="flex min-h-0 flex-col">
-        <EditorToolbar doc={doc} dirty={dirty} busy={busy} canWrite={canWrite} loadingPath={loadingPath} onSave={() => setDialog("save")} onDelete={() => setDialog("delete")} />
+        <EditorToolbar doc={doc} dirty={dirty} busy={busy} canWrite={canWrite} loadingPath={loadingPath} onSave={() => void askToSave()} onDelete={() => setDialog("delete")} />
         {!canWrite && <p className="border-b border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900">Read-only: your role or staff membership does not let you change this Kitchen.</p>}
-        <FileMessages error={actionError ?? docError} notice={notice} onReload={actionError?.status === 409 && doc && !doc.isNew ? () => confirm("Load the branch's version? Your changes will be lost.") && load(doc.path) : undefined} />
+        <FileMessages error={actionError ?? docError} notice={notice} broken={brokenNotice} onReload={actionError?.status === 409 && doc && !doc.isNew ? () => confirm("Load the branch's version? Your changes will be lost.") && load(doc.path) : undefined} />
         <div className="min-h-0 flex-1">
           {doc && doc.isBinary && <p className="p-4 text-sm text-slate-500">Binary file ({doc.size} bytes): not shown in the editor.</p>}
           {doc && !doc.isBinary && (
@@ -189,7 +207,7 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
                 setSaved(null);
                 setDoc((d) => (d ? { ...d, content } : d));
               }}
-              onSave={() => dirty && canWrite && setDialog("save")}
+              onSave={() => dirty && canWrite && !busy && void askToSave()}
               label={`Contents of ${doc.path}`}
               testId="file-editor"
             />
@@ -198,8 +216,17 @@ export function FilesWorkspace({ kitchen, canWrite, initialPath }: { kitchen: st
         {doc && !doc.isBinary && <ValidationList state={validation} saved={saved} path={doc.path} onJump={(line) => setFocusLine({ line })} />}
       </section>
       {dialog === "save" && doc && (
-        <CommitDialog title={`${doc.isNew ? "Add" : "Save"} ${doc.path}`} defaultMessage={`${doc.isNew ? "Add" : "Update"} ${doc.path}`} busy={busy} onCancel={() => setDialog(null)} onCommit={commit}>
+        <CommitDialog
+          title={`${doc.isNew ? "Add" : "Save"} ${doc.path}`}
+          defaultMessage={`${doc.isNew ? "Add" : "Update"} ${doc.path}`}
+          confirmLabel={breaks ? "Commit anyway" : "Commit"}
+          danger={!!breaks}
+          busy={busy}
+          onCancel={() => setDialog(null)}
+          onCommit={commit}
+        >
           <p className="mt-1 text-sm text-slate-600">Commits to branch <span className="font-mono">{kitchen}</span>.</p>
+          {breaks && <BreaksWarning errors={breaks} />}
         </CommitDialog>
       )}
       {dialog === "delete" && doc && (
@@ -232,14 +259,39 @@ function EditorToolbar({ doc, dirty, busy, canWrite, loadingPath, onSave, onDele
   );
 }
 
+/** Saving this file would leave its pipeline unable to run: said plainly, before the commit. */
+function BreaksWarning({ errors }: { errors: FileError[] }) {
+  const pipeline = /^pipelines\/([^/]+)\//.exec(errors[0]?.file ?? "")?.[1];
+  return (
+    <div className="mt-3 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-900" role="alert" data-testid="save-breaks">
+      <p className="font-medium">
+        This change breaks {pipeline ? <>pipeline <span className="font-mono">{pipeline}</span></> : "its pipeline"}: {errors.length} error{errors.length === 1 ? "" : "s"}. It will not run until they are fixed.
+      </p>
+      <ul className="mt-1 max-h-32 overflow-y-auto font-mono text-xs">
+        {errors.slice(0, 5).map((e, i) => <li key={i}>{e.file}{e.line ? `:${e.line}` : ""} {e.message}</li>)}
+      </ul>
+      <p className="mt-1">Commit anyway, or cancel and fix it first?</p>
+    </div>
+  );
+}
+
 /** The last action's error (with a way out of a stale editor) or its confirmation. */
-function FileMessages({ error, notice, onReload }: { error: ApiError | null; notice: string | null; onReload?: () => void }) {
+function FileMessages({ error, notice, broken, onReload }: { error: ApiError | null; notice: string | null; broken: boolean; onReload?: () => void }) {
   if (!error && !notice) return null;
   return (
     <div className="space-y-2 border-b border-slate-200 p-2">
       <ErrorNote error={error} />
       {onReload && <button type="button" className={btn.secondary} onClick={onReload}>Load the latest version</button>}
-      {notice && !error && <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800" role="status" data-testid="files-notice">{notice}</p>}
+      {notice && !error && (
+        <p
+          className={`rounded-md border px-3 py-2 text-sm ${broken ? "border-rose-200 bg-rose-50 text-rose-900" : "border-emerald-200 bg-emerald-50 text-emerald-800"}`}
+          role="status"
+          data-testid="files-notice"
+          data-broken={broken ? "true" : "false"}
+        >
+          {notice}
+        </p>
+      )}
     </div>
   );
 }

@@ -34,6 +34,7 @@ export async function loadKitchenPage(name: string): Promise<KitchenPageData> {
     isPrivate: kitchen.isPrivate,
     environmentKind: kitchen.environmentKind,
     staff: kitchen.staff.map((s) => ({ userId: s.id, isOwner: s.isOwner })),
+    reviewers: kitchen.reviewers,
   });
   return { ok: true, user, kitchen, access };
 }

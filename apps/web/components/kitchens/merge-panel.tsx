@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api, kitchenUrl, type ApiError, type MergeOutcome, type MergePreview } from "./api";
+import { DiffList } from "./diff-view";
 import { kitchenHref, mergeHref } from "./paths";
 import { btn, ErrorNote, FileStatus, ShortSha, Spinner } from "./ui";
 
@@ -41,6 +42,11 @@ function PreviewSummary({ preview }: { preview: MergePreview }) {
           </li>
         ))}
       </ul>
+      {preview.diff.length > 0 && (
+        <div data-testid="merge-preview-diff">
+          <DiffList files={preview.diff.map((d) => ({ ...d, status: preview.files.find((f) => f.path === d.path)?.status }))} />
+        </div>
+      )}
       {preview.conflicts.length > 0 && (
         <p className="text-sm text-slate-600">Both sides changed the same lines. Starting the merge opens the three-panel view to resolve them; nothing lands on {preview.target} until you commit there.</p>
       )}

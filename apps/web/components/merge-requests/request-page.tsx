@@ -158,6 +158,12 @@ export function MergeRequestPage({ id }: { id: string }) {
           {r.sourceDeleted ? <code className="font-mono">{r.source}</code> : <Link className="font-mono text-sky-700 underline" href={kitchenHref(r.source)}>{r.source}</Link>}
           into <Link className="font-mono text-sky-700 underline" href={kitchenHref(r.target)}>{r.target}</Link>
         </p>
+        {!r.sourceDeleted && (
+          <p className="mt-1 flex gap-3 text-xs" data-testid="source-links">
+            <Link className="text-sky-700 underline" href={kitchenHref(r.source, "/files")}>{r.source}&apos;s files</Link>
+            <Link className="text-sky-700 underline" href={kitchenHref(r.source, "/runs")}>{r.source}&apos;s runs</Link>
+          </p>
+        )}
         {r.description && <p className="mt-2 whitespace-pre-wrap text-sm text-slate-700">{r.description}</p>}
         {r.merged && (
           <p className="mt-2 text-sm text-violet-800" data-testid="request-merged">

@@ -2,7 +2,7 @@
 // The live run page: header, graph, node panel with its log, timeline and compiled pipeline,
 // all following GET /api/runs/:id/events. No polling: the only timer re-draws durations.
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { CompiledJson } from "./compiled-view";
 import { DagView } from "./dag-view";
 import { Gantt } from "./gantt";
@@ -37,6 +37,12 @@ export function RunLive({ initial, layout, canRun, renderedAt }: { initial: RunD
   const [run, setRun] = useState<RunWire>(initial.run);
   const [nodes, setNodes] = useState<NodeWire[]>(initial.nodes);
   const [selected, setSelected] = useState<string | null>(() => firstInteresting(initial.nodes));
+  // Until the person picks a node, a node failing while they watch takes the panel (its log is what they need).
+  const picked = useRef(false);
+  const pick = (id: string) => {
+    picked.current = true;
+    setSelected(id);
+  };
   const [now, setNow] = useState(renderedAt);
   const logs = useNodeLogs(run.id);
   const active = isRunActive(run.status) || nodes.some((n) => n.status === "running");
@@ -51,6 +57,12 @@ export function RunLive({ initial, layout, canRun, renderedAt }: { initial: RunD
     onLog: (nodeId, line) => logs.onLine(nodeId, line),
     onRun: (r) => setRun((prev) => ({ ...prev, ...r })),
   });
+
+  useEffect(() => {
+    if (picked.current) return;
+    const failed = nodes.find((n) => n.status === "failed" || n.status === "timed_out");
+    if (failed && failed.nodeId !== selected) setSelected(failed.nodeId);
+  }, [nodes, selected]);
 
   useEffect(() => {
     if (selected) void logs.load(selected);
@@ -83,12 +95,12 @@ export function RunLive({ initial, layout, canRun, renderedAt }: { initial: RunD
           {Object.entries(counts).map(([s, c]) => <span key={s}>{c} {s.replace("_", " ")}</span>)}
           <span className="ml-auto">click a node for its log</span>
         </div>
-        <DagView layout={layout} types={types} statuses={statuses} selected={selected} onSelect={setSelected} caption="this run" />
+        <DagView layout={layout} types={types} statuses={statuses} selected={selected} onSelect={pick} caption="this run" />
       </section>
       {node && <NodePanel node={node} compiled={compiled.get(node.nodeId)} log={log} now={now} />}
       <section>
         <h2 className="mb-2 text-sm font-semibold text-slate-900">Timeline</h2>
-        <Gantt nodes={nodes} runStart={run.startedAt ?? run.createdAt} now={now} selected={selected} onSelect={setSelected} />
+        <Gantt nodes={nodes} runStart={run.startedAt ?? run.createdAt} now={now} selected={selected} onSelect={pick} />
       </section>
       <section>
         <details className="rounded-lg border border-slate-200 bg-white" data-testid="compiled-pipeline">

@@ -27,6 +27,8 @@ export type TKitchenRow = z.infer<typeof ZKitchenRow>;
 
 export const ZKitchenDetail = ZKitchenRow.extend({
   children: z.array(z.string()),
+  /** Staff of the targets of its open merge requests (ids): the policy lets them read it. */
+  reviewers: z.array(z.string()),
   alertChannel: z.string().nullable(),
   createdBy: z.string().nullable(),
 });
@@ -113,14 +115,16 @@ export async function listKitchensPageForUser(db: Db, user: AuthUser, q: { limit
 export async function findKitchenForUser(db: Db, user: AuthUser, name: string): Promise<TKitchenDetail | null> {
   const k = await db.kitchen.findFirst({
     where: { name, deletedAt: null },
-    select: { ...SELECT, alertChannel: true, createdById: true, children: { where: { deletedAt: null }, select: { name: true, isPrivate: true, staff: { select: { isOwner: true, user: { select: { id: true, name: true, email: true } } } } }, orderBy: { name: "asc" } } },
+    select: { ...SELECT, alertChannel: true, createdById: true, requestsFrom: { where: { status: "open" }, select: { target: { select: { staff: { select: { userId: true } } } } } }, children: { where: { deletedAt: null }, select: { name: true, isPrivate: true, staff: { select: { isOwner: true, user: { select: { id: true, name: true, email: true } } } } }, orderBy: { name: "asc" } } },
   });
-  if (!k || !visibleTo(user, k)) return null;
+  const reviewers = k ? [...new Set(k.requestsFrom.flatMap((r) => r.target.staff.map((s) => s.userId)))] : [];
+  if (!k || (!visibleTo(user, k) && !reviewers.includes(user.id))) return null;
   const creator = k.createdById ? await db.user.findUnique({ where: { id: k.createdById }, select: { name: true } }) : null;
   return {
     ...toRow(k),
     children: k.children.filter((c) => visibleTo(user, c)).map((c) => c.name),
     alertChannel: maskChannel(k.alertChannel),
     createdBy: creator?.name ?? null,
+    reviewers,
   };
 }

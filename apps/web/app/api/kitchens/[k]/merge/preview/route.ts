@@ -11,6 +11,7 @@ const ZOutput = z.object({
   fastForward: z.boolean(),
   files: z.array(z.object({ path: z.string(), status: z.string() })),
   conflicts: z.array(z.object({ path: z.string() })),
+  diff: z.array(z.object({ path: z.string(), patch: z.string(), truncated: z.boolean().optional() })),
 });
 
 export const POST = route({ auth: "user", params: ZKitchenParams, body: ZMergePreviewInput, output: ZOutput }, async ({ user, params, body }) =>
