@@ -1,4 +1,4 @@
-import { redactKeys } from "./redact";
+import { redactKeys, scrubCredentials } from "./redact";
 
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -11,11 +11,11 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-/** JSON-lines logger; sensitive keys are redacted before anything is written. */
+/** JSON-lines logger; sensitive keys, and credentials quoted in text, are redacted before anything is written. */
 export function createLogger(base: Record<string, unknown> = {}, minLevel: Level = (process.env.LOG_LEVEL as Level) || "info"): Logger {
   const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[minLevel]) return;
-    const line = JSON.stringify({ t: new Date().toISOString(), level, msg, ...(redactKeys({ ...base, ...fields }) as object) }, errorReplacer);
+    const line = scrubCredentials(JSON.stringify({ t: new Date().toISOString(), level, msg, ...(redactKeys({ ...base, ...fields }) as object) }, errorReplacer));
     (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
   };
   return {

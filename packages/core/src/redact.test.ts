@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { redactText, StreamRedactor } from "./redact";
+import { createLogger } from "./logger";
+import { redactText, scrubCredentials, StreamRedactor } from "./redact";
 
 const secret = "s3cr3t-Canary-Value!";
 
@@ -33,5 +34,28 @@ describe("redactKeys", () => {
     expect(out.password).toBe("***");
     expect(out.nested).toEqual({ apiKey: "***", ok: 1 });
     expect(out.err.message).toBe("boom");
+  });
+});
+
+describe("scrubCredentials", () => {
+  it("hides URL passwords and name=value credentials quoted in text, and keeps the rest", () => {
+    expect(scrubCredentials("connection to 10.1.2.3 failed: password=hunter2")).toBe("connection to 10.1.2.3 failed: password=***");
+    expect(scrubCredentials('cannot reach postgresql://galley:s3cr%40t@db:5432/galley "x"')).toBe('cannot reach postgresql://galley:***@db:5432/galley "x"');
+    expect(scrubCredentials("PGPASSWORD=abc token: xyz api_key=k1;")).toBe("PGPASSWORD=*** token: *** api_key=***;");
+    expect(scrubCredentials('{"msg":"x","password":"***"}')).toBe('{"msg":"x","password":"***"}');
+    expect(scrubCredentials("http://example.com/a:b@c and postgresql://db:5432/x")).toBe("http://example.com/a:b@c and postgresql://db:5432/x");
+  });
+
+  it("a logged error quoting a credential reaches the log without it", () => {
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      createLogger({}, "debug").error("request failed", { error: new Error("connect postgresql://u:hunter2@h/db failed: password=hunter2") });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines.join("")).toContain("request failed");
+    expect(lines.join("")).not.toContain("hunter2");
   });
 });

@@ -73,3 +73,13 @@ export function redactKeys(value: unknown, depth = 0): unknown {
   }
   return out;
 }
+
+// Credentials that arrive inside text (a driver's error quoting a connection string, a thrown
+// message): a URL's user:password@, and name=value / name: value for credential-like names.
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/"'@]+:)[^\s@"'/]+@/gi;
+const NAMED_CREDENTIAL = /\b((?:pg)?password|passwd|pwd|secret|token|api[_-]?key)(\s*[=:]\s*)(?!\*\*\*)[^\s"',;&\\]+/gi;
+
+/** Replaces credentials that text carries in recognisable forms (for logs of unknown errors). */
+export function scrubCredentials(text: string): string {
+  return text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(NAMED_CREDENTIAL, `$1$2${REDACTED}`);
+}
