@@ -10,6 +10,7 @@ import { commit, logsOf, run, setUpGalley, startWorker, stopWorker, tearDownGall
 import { ensureWebBuild, startWeb, type WebProcess } from "../../bench/_web";
 import { DEMO_PASSWORD } from "../../scripts/seed-demo";
 import { startPrivatePostgres, waitFor, type PrivatePostgres } from "./helpers/private-services";
+import { slowFanOutPipelines } from "./helpers/slow-fan-out";
 
 const PORT = Number(process.env.E2E_PORT ?? 3103);
 const OUTAGE_MS = 10_000;
@@ -28,30 +29,7 @@ beforeAll(async () => {
   g = await setUpGalley("docker", { adminUrl: pgServer.url() });
   // The private server listens on loopback only: container nodes run without a network.
   await g.db.environment.updateMany({ where: { name: { in: ["development", "production"] } }, data: { networkMode: "none" } });
-  await commit(g, "padma_feature", {
-    "pipelines/outage/pipeline.yaml": [
-      "name: outage",
-      "nodes:",
-      "  - id: slow",
-      "    type: container",
-      "    image: galley-runner:latest",
-      "    command: [sh, -c, 'echo started; sleep 4; echo finished']",
-      ...NODES.flatMap((n) => [
-        `  - id: ${n}`,
-        "    type: sql",
-        "    depends_on: [slow]",
-        `    sql: insert into outage_${n} values ('{{run.id}}');`,
-      ]),
-    ].join("\n"),
-    // Tables made once up front: two runs creating them at the same moment would race in the catalog.
-    "pipelines/outage_setup/pipeline.yaml": [
-      "name: outage_setup",
-      "nodes:",
-      "  - id: tables",
-      "    type: sql",
-      `    sql: ${NODES.map((n) => `create table outage_${n} (run_id text primary key);`).join(" ")}`,
-    ].join("\n"),
-  });
+  await commit(g, "padma_feature", slowFanOutPipelines("outage", NODES));
   const session = await signIn({ db: g.db }, { email: "padma@galley.local", password: DEMO_PASSWORD, ip: "127.0.0.1" });
   cookie = `galley_session=${session.token}`;
   workers.push(startWorker(g));

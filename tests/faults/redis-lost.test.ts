@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commit, logsOf, run, setUpGalley, startWorker, stopWorker, tearDownGalley, waitForRun, type WorkerEnv } from "../../apps/worker/src/testing";
 import { startPrivateRedis, type PrivateRedis } from "./helpers/private-services";
+import { slowFanOutPipelines } from "./helpers/slow-fan-out";
 
 const NODES = ["a", "b", "c"];
 let g: WorkerEnv;
@@ -13,24 +14,7 @@ const workers: ReturnType<typeof startWorker>[] = [];
 beforeAll(async () => {
   redis = await startPrivateRedis();
   g = await setUpGalley("docker", { env: { REDIS_URL: redis.url } });
-  await commit(g, "padma_feature", {
-    "pipelines/lost/pipeline.yaml": [
-      "name: lost",
-      "nodes:",
-      "  - id: slow",
-      "    type: container",
-      "    image: galley-runner:latest",
-      "    command: [sh, -c, 'echo started; sleep 4; echo finished']",
-      ...NODES.flatMap((n) => [
-        `  - id: ${n}`,
-        "    type: sql",
-        "    depends_on: [slow]",
-        `    sql: insert into lost_${n} values ('{{run.id}}');`,
-      ]),
-    ].join("\n"),
-    // Tables made once up front: two runs creating them at the same moment would race in the catalog.
-    "pipelines/lost_setup/pipeline.yaml": ["name: lost_setup", "nodes:", "  - id: tables", "    type: sql", `    sql: ${NODES.map((n) => `create table lost_${n} (run_id text primary key);`).join(" ")}`].join("\n"),
-  });
+  await commit(g, "padma_feature", slowFanOutPipelines("lost", NODES));
 }, 180_000);
 
 afterAll(async () => {
