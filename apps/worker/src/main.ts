@@ -11,7 +11,7 @@ import { assertNoEviction, connectRedis, createQueues, createWorker, startOutbox
 import { executeNode, reconcileRuns } from "@galley/runs";
 import { loadKeyring, resolveGalleyCredentials, resolveSecrets } from "@galley/vault";
 import { EnvironmentWarehouses, JANITOR_LOCK, startJanitor, viewJournal, warehouseSchemas } from "@galley/kitchens";
-import { runSql, withTestSession } from "@galley/warehouse";
+import { prepareDeclaredWrites, runSql, withTestSession } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
 import { NodeWarehouses } from "./node-warehouses";
 import { runMaintenance } from "./maintenance";
@@ -70,6 +70,7 @@ async function main() {
             return { statements: r.statements, ms: Math.round(r.ms) };
           },
           warehouseEnv: (envId, schema) => warehouses.connectionEnv(envId, schema),
+          prepareWrites: async (envId, schema, tables) => (await prepareDeclaredWrites(await warehouses.get(envId), schema, tables)).materialised,
           // Data tests read as the Kitchen's role, like the node itself: never Galley's user.
           withTestSession: async (q, fn) => {
             const as = await warehouses.asKitchen(q.environmentId, q.schema);

@@ -152,4 +152,31 @@ describe("merge requests", () => {
     });
     await f.wh.development.query(`DROP TABLE dev.region_totals`);
   });
+
+  it("the data diff matches rows by the key a node declares, and knows a container's tables by its writes", async () => {
+    const k = uniq("mr");
+    await createKitchen(f.deps, { name: k, parent: "dev" }, f.users.padma);
+    // The container's table has no primary key: rows are matched by the declared key (order_id).
+    await save(k, "pipelines/keyed/pipeline.yaml", `name: keyed
+nodes:
+  - id: load
+    type: container
+    image: galley-runner:latest
+    command: [psql, -c, "select 1"]
+    writes: [{ table: keyed_orders, key: [order_id] }]
+`);
+    await f.wh.development.query(`
+      DROP TABLE IF EXISTS dev.keyed_orders;
+      CREATE TABLE dev.keyed_orders (order_id int, amount numeric);
+      INSERT INTO dev.keyed_orders VALUES (1, 10), (2, 20), (3, 30);
+      CREATE TABLE "${k}".keyed_orders (order_id int, amount numeric);
+      INSERT INTO "${k}".keyed_orders VALUES (1, 10), (2, 21), (4, 40);
+      CREATE TABLE "${k}".unrelated (x int);`);
+    const req = await openMergeRequest(deps, { kitchen: k, title: "Keyed" }, f.users.padma);
+    const d = await requestDataDiff(deps, req.id, f.users.chris);
+    // Only the declared table: the container is not opaque, so the Kitchen's other tables stay out.
+    expect(d.tables.map((t) => t.table)).toEqual(["keyed_orders"]);
+    expect(d.tables[0]).toMatchObject({ status: "compared", key: ["order_id"], rows: { added: 1, removed: 1, changed: 1, unchanged: 1 } });
+    await f.wh.development.query(`DROP TABLE dev.keyed_orders`);
+  });
 });

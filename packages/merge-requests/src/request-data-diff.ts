@@ -31,6 +31,7 @@ export async function requestDataDiff(deps: MergeRequestsDeps, id: string, actor
   const { pipelines } = loadPipelines(files);
   const [src, tgt] = await Promise.all([deps.warehouses.forEnvironment(source.environmentId), deps.warehouses.forEnvironment(target.environmentId)]);
   const tables = new Set<string>();
+  const keys: Record<string, string[]> = {};
   let opaque = false;
   for (const p of pipelines) {
     if (!names.has(p.name)) continue;
@@ -38,6 +39,7 @@ export async function requestDataDiff(deps: MergeRequestsDeps, id: string, actor
     const sources = Object.fromEntries(files.filter((f) => f.path.startsWith(prefix) && f.path.endsWith(".sql")).map((f) => [f.path.slice(prefix.length), f.content]));
     const w = tablesWrittenBy(p, sources);
     w.tables.forEach((t) => tables.add(t));
+    Object.assign(keys, w.keys);
     opaque ||= w.opaque;
   }
   const sourceTables = await listTables(src.wh, source.schemaName);
@@ -57,7 +59,7 @@ export async function requestDataDiff(deps: MergeRequestsDeps, id: string, actor
       continue;
     }
     try {
-      out.push({ status: "compared", ...(await diffTables({ source: { wh: src.wh, schema: source.schemaName, table }, target: { wh: tgt.wh, schema: target.schemaName, table } })) });
+      out.push({ status: "compared", ...(await diffTables({ source: { wh: src.wh, schema: source.schemaName, table }, target: { wh: tgt.wh, schema: target.schemaName, table }, key: keys[table] })) });
     } catch (e) {
       out.push({ status: "error", table, message: (e as Error).message });
     }

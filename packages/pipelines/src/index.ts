@@ -12,6 +12,7 @@ export type {
   PipelineVariation,
   RetryPolicy,
   SqlNode,
+  TableWrite,
 } from "./types";
 export { parsePipeline, MAX_NODES, MAX_PIPELINE_BYTES } from "./parse-pipeline";
 export { validatePipeline, type ValidationContext } from "./validate-pipeline";

@@ -26,6 +26,7 @@ function normaliseNode(node: TPipelineNodeFile): PipelineNode {
   common.timeout_ms = parseDuration(node.timeout);
   common.retries = { attempts: node.retries.attempts, backoff: node.retries.backoff, backoff_ms: parseDuration(node.retries.backoff) };
   common.tests = node.tests;
+  common.writes = node.writes;
   if (node.type === "sql") {
     common.type = "sql";
     if (node.sql_file !== undefined) common.sql_file = node.sql_file;

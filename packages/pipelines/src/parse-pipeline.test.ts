@@ -251,3 +251,29 @@ describe("parsePipeline: errors name file, line and field", () => {
     expect(r.errors[0].message).toMatch(/alias/i);
   });
 });
+
+describe("parsePipeline: writes", () => {
+  it("takes table names and { table, key } alike", () => {
+    const r = parse(pipelineWith("  - id: a\n    type: container\n    image: x\n    writes: [raw, { table: clean, key: [id, day] }]\n"));
+    expect(r.errors).toEqual([]);
+    expect(r.pipeline!.nodes[0].writes).toEqual([{ table: "raw" }, { table: "clean", key: ["id", "day"] }]);
+  });
+
+  it("names the field of a bad table or key", () => {
+    const r = parse(pipelineWith("  - id: a\n    type: sql\n    sql: select 1\n    writes: [dev.orders, { table: t, key: [] }, 3]\n"));
+    expect(r.errors.map((e) => [e.field, e.line])).toEqual([
+      ["nodes[0].writes[0].table", 6],
+      ["nodes[0].writes[1].key", 6],
+      ["nodes[0].writes[2]", 6],
+    ]);
+    expect(r.errors[0].message).toMatch(/without a schema prefix/);
+    expect(r.errors[2].message).toMatch(/a table name or \{ table, key \}/);
+  });
+
+  it("refuses two keys for one table", () => {
+    const r = parse(pipelineWith("  - { id: a, type: sql, sql: select 1, writes: [{ table: t, key: [id] }] }\n  - { id: b, type: sql, sql: select 1, writes: [{ table: t, key: [code] }] }\n"));
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ field: "nodes[1].writes[0].key", line: 4 });
+    expect(r.errors[0].message).toBe('table "t" has key (code) here but (id) in node "a": declare one key per table');
+  });
+});

@@ -51,6 +51,19 @@ const ZRetries = z.strictObject({
 });
 
 
+// Tables as PostgreSQL folds unquoted names; a write elsewhere than the Kitchen's schema is refused anyway.
+const TABLE_RE = /^[a-z_][a-z0-9_$]{0,62}$/;
+const ZTableName = z.string().regex(TABLE_RE, "must be a table of the Kitchen's schema: lowercase letters, digits, _ or $, without a schema prefix");
+
+/** `writes: [orders]` or `writes: [{ table: orders, key: [id] }]`: the key matches rows in a merge request's data diff. */
+const ZWrite = z.preprocess(
+  (v) => (typeof v === "string" ? { table: v } : v),
+  z.strictObject({
+    table: ZTableName,
+    key: z.array(ZTableName).min(1, "must list at least one column when given").optional(),
+  }, { error: (issue) => (issue.code === "invalid_type" ? "must be a table name or { table, key }" : undefined) }),
+);
+
 const nodeCommon = {
   id: ZIdentifier,
   description: z.string().optional(),
@@ -58,6 +71,7 @@ const nodeCommon = {
   timeout: durationString(MAX_TIMEOUT_MS).default(DEFAULT_TIMEOUT),
   retries: ZRetries.default({ attempts: 0, backoff: DEFAULT_BACKOFF }),
   tests: z.array(ZTest).default([]),
+  writes: z.array(ZWrite).default([]),
 };
 
 const ZSqlNode = z

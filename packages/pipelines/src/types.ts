@@ -50,6 +50,17 @@ interface NodeBase {
   timeout_ms: number;
   retries: RetryPolicy;
   tests: NodeTest[];
+  /**
+   * Tables the node writes in the Kitchen's schema. SQL nodes' writes are also read from their SQL;
+   * for a container this is the only way Galley knows (copy on first write, the data diff).
+   */
+  writes: TableWrite[];
+}
+
+export interface TableWrite {
+  table: string;
+  /** Columns that identify a row (the data diff's match key); default: the table's primary key. */
+  key?: string[];
 }
 
 export interface SqlNode extends NodeBase {

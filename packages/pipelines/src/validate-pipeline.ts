@@ -37,6 +37,7 @@ export function validatePipeline(pipeline: Pipeline, ctx: ValidationContext = {}
   if (siblingFiles) validateFiles(pipeline, siblingFiles, sink);
   const reads = validateVariables(pipeline, graph, { vaultNames: ctx.vaultNames, sources: ctx.sources ?? origin.sources }, sink);
   validateVariations(pipeline, graph, reads, sink);
+  validateWrites(pipeline, sink);
   return sortErrors(sink.errors);
 }
 
@@ -67,4 +68,18 @@ function validateVariations(pipeline: Pipeline, graph: Graph, reads: OutputReads
       }
     }
   }
+}
+
+/** One key per table: the data diff of a merge request matches rows by it. */
+function validateWrites(pipeline: Pipeline, sink: ErrorSink): void {
+  const keys = new Map<string, { node: string; key: string }>();
+  pipeline.nodes.forEach((node, i) =>
+    node.writes.forEach((w, j) => {
+      if (!w.key) return;
+      const key = w.key.join(", ");
+      const seen = keys.get(w.table);
+      if (!seen) keys.set(w.table, { node: node.id, key });
+      else if (seen.key !== key) sink.at(["nodes", i, "writes", j, "key"], `table "${w.table}" has key (${key}) here but (${seen.key}) in node "${seen.node}": declare one key per table`);
+    }),
+  );
 }

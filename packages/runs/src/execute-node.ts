@@ -38,6 +38,11 @@ export interface ExecuteNodeDeps {
    * `secrets`: the credential values among them (the Kitchen role's password), to redact.
    */
   warehouseEnv(environmentId: string, schema: string, secrets: Record<string, string>): Promise<{ env: Record<string, string>; networkMode: string; hostPorts?: number[]; secrets?: string[] }>;
+  /**
+   * Copy on first write for a container's declared `writes:`: which of those tables were still
+   * views of the parent and are now the Kitchen's own.
+   */
+  prepareWrites?(environmentId: string, schema: string, tables: string[]): Promise<string[]>;
   /** The node's warehouse session (the Kitchen's role) for its data tests. */
   withTestSession?: WithTestSession;
   dispatchNow?: () => void;
@@ -199,6 +204,14 @@ async function runContainerNode(
     files = matchFiles(node.files, Object.keys(frozen)).map((p) => ({ path: p, content: frozen[p] }));
   }
   const wh = await deps.warehouseEnv(doc.context.environmentId, doc.context.schema, secrets);
+  if (node.writes.length && deps.prepareWrites) {
+    try {
+      const made = await deps.prepareWrites(doc.context.environmentId, doc.context.schema, node.writes.map((w) => w.table));
+      if (made.length) sink.write("system", `[galley] copy on first write: ${made.join(", ")} became tables of this Kitchen`);
+    } catch (e) {
+      return { status: "failed", error: `copy on first write of ${node.writes.map((w) => w.table).join(", ")} failed: ${(e as Error).message}` };
+    }
+  }
   const command = [...(node.command ?? []), ...node.args];
   if (command.length === 0) return { status: "failed", error: `node ${node.id} has no command` };
   const spec: NodeSpec = {

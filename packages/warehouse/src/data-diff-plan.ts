@@ -25,7 +25,7 @@ export interface DiffPlan {
  * the Kitchen being merged (the child): "added" columns are the child's new ones.
  */
 export function planDiff(source: DiffColumn[], target: DiffColumn[], key: string[], where: string): DiffPlan {
-  if (key.length === 0) throw new AppError("invalid_input", `${where}: no key to match rows by; declare one (a primary key, or the pipeline's \`key:\`)`, { field: "key" });
+  if (key.length === 0) throw new AppError("invalid_input", `${where}: no key to match rows by; declare one: a primary key, or \`writes: [{ table, key: [...] }]\` on the node that writes it`, { field: "key" });
   const bySource = new Map(source.map((c) => [c.name, c]));
   const byTarget = new Map(target.map((c) => [c.name, c]));
   for (const k of key) {

@@ -18,7 +18,7 @@ export { createKitchenSchema, type CreateKitchenSchemaInput, type KitchenSchemaR
 export { syncKitchenViews } from "./sync-kitchen-views";
 export { dropSchema, schemaExists, listTables, type TableInfo, type DropSchemaResult } from "./catalog";
 export { withDependentViewsPreserved, repairViews, viewsLockKey, type ViewsReport, type ViewJournal, type CapturedView } from "./view-binding";
-export { prepareWrite, type PrepareWriteReport } from "./prepare-write";
+export { prepareWrite, prepareDeclaredWrites, type PrepareWriteReport } from "./prepare-write";
 export { runSql, metric, type RunSqlInput, type RunSqlResult } from "./run-sql";
 export { withTestSession, type TestSessionQuery } from "./test-session";
 export { ensureKitchenRole, dropKitchenRole, kitchenRoleName, readerRoleName } from "./roles";

@@ -3,7 +3,7 @@ import { qualified, quoteIdent } from "@galley/core";
 import { parseViewMarker } from "./catalog";
 import { kitchenRoleOf } from "./roles";
 import { analyzeScript, type ScriptAnalysis, type WriteTarget } from "./sql-targets";
-import { captureDependentViews, dropCapturedViews, restoreCapturedViews, type ViewsReport } from "./view-binding";
+import { captureDependentViews, dropCapturedViews, restoreCapturedViews, viewsLockKey, type ViewsReport } from "./view-binding";
 import { asPg, type PgTx, type Warehouse } from "./warehouse";
 
 // Copy on first write: a Kitchen starts with views of its parent's tables (zero copy). The first
@@ -107,4 +107,26 @@ export async function prepareWrite(wh: Warehouse, schema: string, sqlText: strin
   quoteIdent(schema);
   const analysis = analyzeScript(sqlText);
   return asPg(wh).transaction((tx) => prepareWriteIn(tx, schema, analysis));
+}
+
+/**
+ * Copy on first write for a container node: the tables it declares under `writes:` that are still
+ * Galley views become the Kitchen's own tables (with the parent's rows) before it starts, since
+ * its writes cannot be read from a script.
+ */
+export async function prepareDeclaredWrites(wh: Warehouse, schema: string, tables: string[]): Promise<PrepareWriteReport> {
+  quoteIdent(schema);
+  const analysis: ScriptAnalysis = {
+    statements: tables.length,
+    targets: tables.map((name, statement) => ({ kind: "insert", name, statement, mentionedBefore: false })),
+    dynamic: false,
+    transactionControl: [],
+    spans: [],
+  };
+  const { redshift } = await wh.capabilities();
+  return asPg(wh).transaction(async (tx) => {
+    // The lock SQL nodes take before moving views of this schema: one order, no deadlock between them.
+    if (!redshift) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [viewsLockKey(schema)]);
+    return prepareWriteIn(tx, schema, analysis);
+  });
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createKitchenSchema } from "./create-kitchen-schema";
 import { dropSchema, listTables } from "./catalog";
-import { prepareWrite } from "./prepare-write";
+import { prepareDeclaredWrites, prepareWrite } from "./prepare-write";
 import { runSql } from "./run-sql";
 import { syncKitchenViews } from "./sync-kitchen-views";
 import { count, scratchWarehouse, seedParent, type ScratchWarehouse } from "./testing/scratch";
@@ -110,6 +110,19 @@ describe("copy on first write", () => {
     expect(await count(s.wh, "padma.mine")).toBe(8);
     expect(await count(s.wh, "padma_kid.users")).toBe(199);
     expect(await count(s.wh, "dev.users")).toBe(200);
+  });
+
+  it("a container's declared writes become the Kitchen's tables with the parent's rows; the rest stay views", async () => {
+    await createKitchenSchema(s.wh, { schema: "padma_kid", parentSchema: "padma", policy: view });
+    const r = await prepareDeclaredWrites(s.wh, "padma", ["orders", "not_there"]);
+    expect(r.materialised).toEqual(["orders"]);
+    expect(r.views.lost).toEqual([]);
+    expect(await kindOf("padma", "orders")).toBe("table");
+    expect(await count(s.wh, "padma.orders")).toBe(1000);
+    expect(await kindOf("padma", "users")).toBe("view");
+    // The grandchild's view now shows padma's own table, and a second call changes nothing.
+    expect((await listTables(s.wh, "padma_kid")).find((t) => t.name === "orders")?.viewOf).toBe("padma.orders");
+    expect((await prepareDeclaredWrites(s.wh, "padma", ["orders"])).materialised).toEqual([]);
   });
 
   it("prepareWrite alone turns written views into tables and unmarks replaced views", async () => {
