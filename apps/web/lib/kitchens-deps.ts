@@ -6,6 +6,7 @@ import { crashAt, EnvironmentWarehouses, warehouseSchemas, type KitchensDeps } f
 import { config } from "./config";
 import { db, logger } from "./deps";
 import { vaultDeps } from "./vault-deps";
+import { SCHEDULE_MERGE_DRIVERS } from "@galley/schedules";
 
 interface KitchensState {
   repo?: Promise<AnalyticsRepo>;
@@ -20,7 +21,8 @@ function repository(): Promise<AnalyticsRepo> {
   const dir = config().repoDir;
   if (!state.repo || state.repoDir !== dir) {
     state.repoDir = dir;
-    state.repo = AnalyticsRepo.open(dir).catch((e) => {
+    // schedules.yaml changed in two Kitchens merges by schedule name, not by line.
+    state.repo = AnalyticsRepo.open(dir, { mergeDrivers: SCHEDULE_MERGE_DRIVERS }).catch((e) => {
       state.repo = undefined; // created by the seed or the worker's first start: try again next time
       throw new AppError("unavailable", `the analytics repository at ${dir} is not initialised yet`, { cause: e });
     });

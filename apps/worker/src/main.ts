@@ -11,6 +11,7 @@ import { assertNoEviction, connectRedis, createQueues, createWorker, startOutbox
 import { executeNode, reconcileRuns } from "@galley/runs";
 import { loadKeyring, resolveGalleyCredentials, resolveSecrets } from "@galley/vault";
 import { EnvironmentWarehouses, JANITOR_LOCK, startJanitor, viewJournal, warehouseSchemas } from "@galley/kitchens";
+import { SCHEDULE_MERGE_DRIVERS } from "@galley/schedules";
 import { prepareDeclaredWrites, runSql, withTestSession } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
 import { NodeWarehouses } from "./node-warehouses";
@@ -31,7 +32,7 @@ async function main() {
   await assertNoEviction(redis);
   // A worker host never creates a key (it would encrypt nothing anyone else can read) nor a repository.
   const keyring = loadKeyring({ kek: config.GALLEY_KEK, oldKeks: config.GALLEY_KEK_OLD, kekFile: config.kekFile, create: !isHost, poolKeks: config.GALLEY_POOL_KEKS });
-  const repo = isHost ? null : await AnalyticsRepo.init(config.repoDir, { defaultBranch: "production" });
+  const repo = isHost ? null : await AnalyticsRepo.init(config.repoDir, { defaultBranch: "production", mergeDrivers: SCHEDULE_MERGE_DRIVERS });
   const executor = createExecutor(config.GALLEY_EXECUTOR, { nodeSubnet: config.GALLEY_NODE_SUBNET, socketPath: config.GALLEY_DOCKER_SOCKET });
   const ping = await executor.ping();
   if (!ping.ok) logger.warn("executor unavailable: container nodes will fail until it is back", { executor: executor.kind, reason: ping.reason });

@@ -8,10 +8,15 @@ import { merge, mergePreview } from "./merge";
 import { listFiles, readAllTextFiles, readFile, readFiles } from "./read";
 import { assertCommitExists, casUpdateBranch, getHeadOrThrow, isAncestor, readHeads, ZERO_SHA } from "./refs";
 import { revert } from "./revert";
-import type { Author, CommitInput, MergeInput, RevertInput } from "./types";
+import type { Author, CommitInput, MergeDrivers, MergeInput, RevertInput } from "./types";
 import { assertBranchName, assertSha } from "./validate";
 
-export interface InitOptions {
+export interface RepoOptions {
+  /** Files merged by their format when git's line merge conflicts (see MergeDriver). */
+  mergeDrivers?: MergeDrivers;
+}
+
+export interface InitOptions extends RepoOptions {
   defaultBranch: string;
   /** Committer of every commit Galley writes (authors are the people). */
   committer?: Author;
@@ -28,8 +33,11 @@ const HOOKS_DIR = "galley-no-hooks";
 export class AnalyticsRepo {
   readonly git: Git;
 
-  constructor(readonly dir: string) {
+  private readonly mergeDrivers: MergeDrivers;
+
+  constructor(readonly dir: string, opts: RepoOptions = {}) {
     this.git = new Git(dir);
+    this.mergeDrivers = opts.mergeDrivers ?? {};
   }
 
   /** Creates (or re-applies settings to) the bare repository at `dir`. Safe to call on every boot. */
@@ -41,7 +49,7 @@ export class AnalyticsRepo {
       cwd: abs,
       env: baseGitEnv(),
     });
-    const repo = new AnalyticsRepo(abs);
+    const repo = new AnalyticsRepo(abs, opts);
     await mkdir(path.join(abs, HOOKS_DIR), { recursive: true });
     const who = opts.committer ?? { name: "Galley", email: "galley@localhost" };
     const settings: Array<[string, string]> = [
@@ -69,11 +77,11 @@ export class AnalyticsRepo {
   }
 
   /** Opens an existing repository; not_found when `dir` is not one. */
-  static async open(dir: string): Promise<AnalyticsRepo> {
+  static async open(dir: string, opts: RepoOptions = {}): Promise<AnalyticsRepo> {
     const abs = path.resolve(dir);
     const isRepo = await stat(path.join(abs, "objects")).then((s) => s.isDirectory(), () => false);
     if (!isRepo) throw new AppError("not_found", `No git repository at ${abs}`);
-    return new AnalyticsRepo(abs);
+    return new AnalyticsRepo(abs, opts);
   }
 
   seed(branch: string, files: Record<string, string>, author: Author, message: string) {
@@ -162,11 +170,11 @@ export class AnalyticsRepo {
   }
 
   mergePreview(source: string, target: string) {
-    return mergePreview(this.git, source, target);
+    return mergePreview(this.git, source, target, this.mergeDrivers);
   }
 
   merge(source: string, target: string, input: MergeInput) {
-    return merge(this.git, source, target, input);
+    return merge(this.git, source, target, input, this.mergeDrivers);
   }
 
   revert(branch: string, input: RevertInput) {

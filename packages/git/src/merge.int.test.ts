@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { AnalyticsRepo } from "./analytics-repo";
+import { AnalyticsRepo } from "./analytics-repo";
 import type { MergeConflict } from "./types";
 import { ALICE, tempRepo } from "./testing/temp-repo";
 
@@ -183,5 +183,39 @@ describe("revert", () => {
     const devOnly = await write(repo, "dev", { "c.sql": "dev\n" });
     expect(await rejection(repo.revert("main", { sha: devOnly, author: ALICE }))).toMatchObject({ code: "invalid_input", field: "sha" });
     expect(await rejection(repo.revert("main", { sha: "f".repeat(40), author: ALICE }))).toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("merge drivers", () => {
+  // A driver that knows the format: a set of lines, merged as a union; "give up" makes it decline.
+  const unionLines = ({ base, ours, theirs }: { base: string | null; ours: string | null; theirs: string | null }) => {
+    if ((ours ?? "").includes("give up")) return undefined;
+    void base;
+    return [...new Set([...(ours ?? "").split("\n"), ...(theirs ?? "").split("\n")].filter(Boolean))].sort().join("\n") + "\n";
+  };
+
+  it("a conflicted file with a driver is merged by it, in the preview and the merge alike; others stay conflicts", async () => {
+    const plain = await setup(BASE);
+    const repo = new AnalyticsRepo(plain.dir, { mergeDrivers: { "set.txt": unionLines } });
+    await write(repo, "dev", { "set.txt": "x\ny\n", "a.sql": "line1\nDEV\nline3\n" });
+    await write(repo, "main", { "set.txt": "w\ny\n", "a.sql": "line1\nMAIN\nline3\n" });
+    const preview = await repo.mergePreview("dev", "main");
+    expect(preview.conflicts.map((c) => c.path)).toEqual(["a.sql"]);
+    expect((await plain.mergePreview("dev", "main")).conflicts.map((c) => c.path)).toEqual(["a.sql", "set.txt"]);
+    const r = await repo.merge("dev", "main", { author: ALICE, resolutions: { "a.sql": "line1\nBOTH\nline3\n" } });
+    expect(await repo.headOf("main")).toBe(r.commit);
+    expect((await repo.readFile("main", "set.txt")).content).toBe("w\nx\ny\n");
+    expect((await repo.readFile("main", "a.sql")).content).toBe("line1\nBOTH\nline3\n");
+  });
+
+  it("a driver that declines leaves the file to a person", async () => {
+    const plain = await setup(BASE);
+    const repo = new AnalyticsRepo(plain.dir, { mergeDrivers: { "set.txt": unionLines } });
+    await write(repo, "dev", { "set.txt": "x\n" });
+    await write(repo, "main", { "set.txt": "give up\n" });
+    expect((await repo.mergePreview("dev", "main")).conflicts.map((c) => c.path)).toEqual(["set.txt"]);
+    const e = await rejection(repo.merge("dev", "main", { author: ALICE }));
+    expect(e.code).toBe("conflict");
+    expect(e.details?.missing).toEqual(["set.txt"]);
   });
 });

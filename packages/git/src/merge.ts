@@ -4,7 +4,7 @@ import { diffNames } from "./history";
 import { conflictDetails, runMergeTree, type MergeTreeResult } from "./merge-tree";
 import { buildTree, commitTree, writeBlobs, type IndexUpdate } from "./objects";
 import { casUpdateBranch, getHeadsOrThrow, mergeBase } from "./refs";
-import type { MergeConflict, MergeInput, MergePreview, MergeResult } from "./types";
+import type { MergeConflict, MergeDrivers, MergeInput, MergePreview, MergeResult } from "./types";
 import { assertAuthor, assertMessage, assertSafePath, assertSha, assertTextContent } from "./validate";
 
 interface Heads {
@@ -29,11 +29,11 @@ const labels = (h: Heads, source: string, target: string) =>
   ] as const;
 
 /** What merging source into target would do, computed without touching any ref. */
-export async function mergePreview(git: Git, source: string, target: string): Promise<MergePreview> {
+export async function mergePreview(git: Git, source: string, target: string, drivers: MergeDrivers = {}): Promise<MergePreview> {
   const h = await readMergeHeads(git, source, target);
   if (h.upToDate) return { ...h, files: [], conflicts: [] };
   if (h.fastForward) return { ...h, files: await diffNames(git, h.targetHead, h.sourceHead), conflicts: [] };
-  const mt = await runMergeTree(git, h.targetHead, h.sourceHead);
+  const mt = await applyDrivers(git, await runMergeTree(git, h.targetHead, h.sourceHead), drivers, h, source, target);
   const [files, conflicts] = await Promise.all([diffNames(git, h.targetHead, mt.tree), conflictDetails(git, mt, ...labels(h, source, target))]);
   return { ...h, files, conflicts: [...conflicts, ...messageOnlyConflicts(mt)] };
 }
@@ -57,7 +57,7 @@ function assertExpected(actual: string, expected: string | undefined, field: str
  * otherwise nothing is written and `conflict` carries the conflicts. Target moves by compare-and-swap, so of two
  * concurrent merges into one branch exactly one lands and the branch is never half-merged.
  */
-export async function merge(git: Git, source: string, target: string, input: MergeInput): Promise<MergeResult> {
+export async function merge(git: Git, source: string, target: string, input: MergeInput, drivers: MergeDrivers = {}): Promise<MergeResult> {
   const author = assertAuthor(input.author);
   const message = assertMessage(input.message ?? `Merge ${source} into ${target}`);
   const resolutions = input.resolutions ?? {};
@@ -74,11 +74,40 @@ export async function merge(git: Git, source: string, target: string, input: Mer
     await casUpdateBranch(git, target, h.sourceHead, h.targetHead, `galley: fast-forward ${target} to ${source}`);
     return { commit: h.sourceHead, fastForward: true, upToDate: false };
   }
-  const mt = await runMergeTree(git, h.targetHead, h.sourceHead);
+  const mt = await applyDrivers(git, await runMergeTree(git, h.targetHead, h.sourceHead), drivers, h, source, target);
   const tree = await resolvedTree(git, mt, resolutions, h, source, target);
   const commit = await commitTree(git, { tree, parents: [h.targetHead, h.sourceHead], message, author });
   await casUpdateBranch(git, target, commit, h.targetHead, `galley: merge ${source} into ${target}`);
   return { commit, fastForward: false, upToDate: false };
+}
+
+/**
+ * Conflicted files that a driver knows how to merge (schedules.yaml, merged by entry) are merged
+ * by it and leave the conflict list; the rest stay for a person. Preview and merge both go through
+ * here, so what the preview calls clean is what the merge writes.
+ */
+async function applyDrivers(git: Git, mt: MergeTreeResult, drivers: MergeDrivers, h: Heads, source: string, target: string): Promise<MergeTreeResult> {
+  const paths = mt.conflictPaths.filter((p) => Object.hasOwn(drivers, p));
+  if (paths.length === 0) return mt;
+  const details = (await conflictDetails(git, { ...mt, conflictPaths: paths }, ...labels(h, source, target))).filter((c) => !c.isBinary);
+  const merged = details.flatMap((c) => {
+    const text = drivers[c.path]({ base: c.base, ours: c.ours, theirs: c.theirs });
+    return text === undefined ? [] : [{ path: c.path, text }];
+  });
+  if (merged.length === 0) return mt;
+  const writes = merged.filter((m) => m.text !== null);
+  const shas = await writeBlobs(git, writes.map((m) => assertTextContent(m.path, m.text)));
+  const updates: IndexUpdate[] = [
+    ...writes.map((m, i) => ({ path: m.path, mode: "100644", sha: shas[i] })),
+    ...merged.filter((m) => m.text === null).map((m) => ({ path: m.path, delete: true as const })),
+  ];
+  const done = new Set(merged.map((m) => m.path));
+  return {
+    ...mt,
+    tree: await buildTree(git, mt.tree, updates),
+    conflictPaths: mt.conflictPaths.filter((p) => !done.has(p)),
+    stages: mt.stages.filter((st) => !done.has(st.path)),
+  };
 }
 
 const staleResolutions = () =>

@@ -143,3 +143,11 @@ export interface RefUpdate {
   oldSha: string;
   newSha: string;
 }
+
+/**
+ * Merges one file that git could not merge line by line, knowing its format: the merged text, null
+ * to delete the file, or undefined when it cannot decide (a person resolves it then).
+ */
+export type MergeDriver = (sides: { base: string | null; ours: string | null; theirs: string | null }) => string | null | undefined;
+/** Drivers by path from the repository root. */
+export type MergeDrivers = Readonly<Record<string, MergeDriver>>;
