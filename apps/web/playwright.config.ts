@@ -25,7 +25,12 @@ export default defineConfig({
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  // The story (PRODUCT.md, the acceptance test) runs last, after the other specs, in its own
+  // project: `pnpm test:story` runs it alone on a freshly seeded Galley.
+  projects: [
+    { name: "chromium", use: { browserName: "chromium" }, testIgnore: /story\.spec\.ts$/ },
+    { name: "story", use: { browserName: "chromium" }, testMatch: /story\.spec\.ts$/ },
+  ],
   webServer: {
     // The data dir is wiped before the server starts; globalSetup then seeds it.
     // E2E_SKIP_BUILD=1 reuses the last build while iterating on specs (never in CI).

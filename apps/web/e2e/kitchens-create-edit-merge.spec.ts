@@ -1,4 +1,4 @@
-// The Kitchen story in the browser (PRODUCT.md steps 1-3): Padma creates padma_profit under dev,
+// The Kitchen story in the browser (PRODUCT.md steps 1-3): Padma creates padma_margin under dev,
 // changes its SQL in the editor, sees the change against dev, and merges dev's newer work down.
 import { expect, test } from "@playwright/test";
 import { apiSession, commitFile, editorContent, editorText, replaceEditorText, signIn, watchErrors } from "./kitchens-helpers";
@@ -6,7 +6,7 @@ import { apiSession, commitFile, editorContent, editorText, replaceEditorText, s
 const SQL_PATH = "pipelines/orders_daily/transform.sql";
 const MARGIN_LINE = "-- profitability: margin per order, for marketing";
 
-test("Padma creates padma_profit under dev, edits its SQL, compares with dev and merges dev down", async ({ page, playwright, baseURL }) => {
+test("Padma creates padma_margin under dev, edits its SQL, compares with dev and merges dev down", async ({ page, playwright, baseURL }) => {
   test.setTimeout(120_000);
   const errors = watchErrors(page);
   await signIn(page, "padma@galley.local");
@@ -17,13 +17,13 @@ test("Padma creates padma_profit under dev, edits its SQL, compares with dev and
   await expect(page).toHaveURL(/\/kitchens\/dev\/new$/);
 
   const name = page.getByLabel("Name");
-  await name.fill("padma-profit");
+  await name.fill("padma-margin");
   await expect(page.getByText("lowercase letters, digits and _ only")).toBeVisible();
   await name.fill("dev");
   await expect(page.getByText("a Kitchen named dev already exists")).toBeVisible();
   await expect(page.getByRole("button", { name: "Create Kitchen" })).toBeDisabled();
-  await name.fill("padma_profit");
-  await expect(page.getByText("✓ padma_profit is available")).toBeVisible();
+  await name.fill("padma_margin");
+  await expect(page.getByText("✓ padma_margin is available")).toBeVisible();
   await page.getByLabel("Description").fill("Profitability analytics for marketing");
   await page.getByLabel("Invite staff").fill("chris@galley.local");
   await page.getByRole("button", { name: "Invite", exact: true }).click();
@@ -35,7 +35,7 @@ test("Padma creates padma_profit under dev, edits its SQL, compares with dev and
   // 2. The creation report: timed steps and how each table was filled.
   const report = page.getByTestId("creation-report");
   await expect(report).toBeVisible({ timeout: 30_000 });
-  await expect(report).toContainText("Kitchen padma_profit is ready");
+  await expect(report).toContainText("Kitchen padma_margin is ready");
   for (const step of ["branch", "schema", "records"]) await expect(report.locator(`[data-step="${step}"]`)).toContainText(/\d+ ms/);
   const tables = report.getByTestId("creation-tables");
   await expect(tables).toContainText("customers");
@@ -44,9 +44,9 @@ test("Padma creates padma_profit under dev, edits its SQL, compares with dev and
   await page.screenshot({ path: "test-results/kitchen-created.png", fullPage: true });
 
   // 3. The Kitchen page: its lineage, staff and the tables in its schema.
-  await report.getByRole("link", { name: "Open padma_profit" }).click();
-  await expect(page).toHaveURL(/\/kitchens\/padma_profit$/);
-  await expect(page.getByRole("heading", { name: "padma_profit" })).toBeVisible();
+  await report.getByRole("link", { name: "Open padma_margin" }).click();
+  await expect(page).toHaveURL(/\/kitchens\/padma_margin$/);
+  await expect(page.getByRole("heading", { name: "padma_margin" })).toBeVisible();
   await expect(page.getByTestId("lineage")).toContainText("dev");
   await expect(page.getByTestId("staff")).toContainText("Chris");
   await expect(page.getByTestId("kitchen-tables")).toContainText("orders_history");
@@ -65,7 +65,7 @@ test("Padma creates padma_profit under dev, edits its SQL, compares with dev and
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Commit message").fill("Add the margin note for marketing");
   await dialog.getByRole("button", { name: "Commit" }).click();
-  await expect(page.getByTestId("files-notice")).toContainText(/Committed [0-9a-f]{8} on padma_profit/);
+  await expect(page.getByTestId("files-notice")).toContainText(/Committed [0-9a-f]{8} on padma_margin/);
 
   // 5. Compare with dev: one commit ahead, the SQL file changed, the added line in green.
   await page.getByRole("link", { name: "Compare", exact: true }).click();
@@ -89,12 +89,12 @@ test("Padma creates padma_profit under dev, edits its SQL, compares with dev and
   await expect(preview).toContainText("1 changed");
   await expect(preview).not.toContainText("conflict");
   await page.screenshot({ path: "test-results/kitchen-merge-preview.png", fullPage: true });
-  await down.getByRole("button", { name: "Merge dev into padma_profit" }).click();
-  await expect(down.getByTestId("merge-committed")).toContainText(/Merged dev into padma_profit: commit [0-9a-f]{8}/);
+  await down.getByRole("button", { name: "Merge dev into padma_margin" }).click();
+  await expect(down.getByTestId("merge-committed")).toContainText(/Merged dev into padma_margin: commit [0-9a-f]{8}/);
 
-  // 7. The merge is the head of padma_profit's history, and both changes are on the branch.
-  await down.getByRole("link", { name: "See it in padma_profit's history" }).click();
-  await expect(page).toHaveURL(/\/kitchens\/padma_profit\/history\?sha=[0-9a-f]{40}$/);
+  // 7. The merge is the head of padma_margin's history, and both changes are on the branch.
+  await down.getByRole("link", { name: "See it in padma_margin's history" }).click();
+  await expect(page).toHaveURL(/\/kitchens\/padma_margin\/history\?sha=[0-9a-f]{40}$/);
   const head = page.getByTestId("commit-list").locator("li").first();
   await expect(head).toContainText("merge");
   await expect(page.getByTestId("commit-detail")).toContainText(/Merge/);

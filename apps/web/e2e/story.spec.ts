@@ -1,9 +1,3 @@
-// PARKED, NOT RUN (issue 10): the story test. It passed alone (2.6 min) but failed in the full CI
-// run at step 4: after the other specs, dev's orders_clean exists and has no key, so the data diff
-// answers "no key to match rows by". To land: declare orders_clean's key in the demo pipeline, rename
-// this file to story.spec.ts, add the Playwright project `story` (last) and `pnpm test:story`,
-// rename kitchens-create-edit-merge's padma_profit to padma_margin (commit fb7f3ac has all of it).
-
 // Galley's acceptance test: PRODUCT.md's story, seven steps, four people, each in their own
 // browser context, through the UI only. The API and the warehouses are read (never written) to
 // check what the UI claims: rows in the Kitchens' schemas, the schedule's next time, the alert
