@@ -23,12 +23,6 @@ export function EnvironmentList({ environments }: { environments: TEnvironmentRo
                 {e.warehouse.kind}://{e.warehouse.user}@{e.warehouse.host}:{e.warehouse.port}/{e.warehouse.database}
               </dd>
             </div>
-            {e.alertChannel && (
-              <div>
-                <dt className="inline text-slate-400">alerts </dt>
-                <dd className="inline font-mono">{e.alertChannel}</dd>
-              </div>
-            )}
           </dl>
         </li>
       ))}

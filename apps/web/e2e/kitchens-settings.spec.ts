@@ -25,7 +25,7 @@ test("Padma reverts her last commit from the History tab", async ({ page, playwr
   await padma.dispose();
 });
 
-test("Padma sets a variable, manages staff and the alert channel, then deletes her Kitchen", async ({ page, playwright, baseURL }) => {
+test("Padma sets a variable, manages staff and the description, sees where alerts go, then deletes her Kitchen", async ({ page, playwright, baseURL }) => {
   const errors = watchErrors(page);
   const padma = await apiSession(playwright, baseURL!, "padma@galley.local");
   const created = await padma.post("/api/kitchens", { data: { name: "padma_scratch", parent: "dev", isPersistent: false } });
@@ -54,15 +54,13 @@ test("Padma sets a variable, manages staff and the alert channel, then deletes h
   await staff.getByRole("button", { name: "Remove Eric" }).click();
   await expect(staff).not.toContainText("eric@galley.local");
 
-  // Alert channel: a bad value is explained, a #channel is saved and shown on the overview.
-  await page.getByLabel("Alert channel").fill("not a channel");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByText("a #channel name or an http(s) webhook URL")).toBeVisible();
-  await page.getByLabel("Alert channel").fill("#padma-alerts");
+  // Description is saved; the overview says plainly that no alert route listens, and links to them.
+  await page.getByLabel("Description").fill("Padma's scratch space");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
   await page.getByRole("link", { name: "Overview", exact: true }).click();
-  await expect(page.getByText("#padma-alerts")).toBeVisible();
+  await expect(page.getByText("Padma's scratch space")).toBeVisible();
+  await expect(page.getByText("no alert route: nobody hears about failures")).toBeVisible();
   await expect(page.getByTestId("variables")).toContainText("REPORT_CURRENCY");
 
   // dev has children: its settings refuse deletion before anyone types anything.

@@ -2,7 +2,6 @@
 // parsed, so a field added to a use case never leaks by accident).
 import { z } from "zod";
 import { ZKitchenRow } from "./read-models/kitchens";
-import { maskChannel } from "./read-models/mask";
 
 export const ZKitchenParams = z.object({ k: z.string().max(100) });
 export const ZMergeParams = z.object({ id: z.string().max(100) });
@@ -10,8 +9,7 @@ export const ZMergeParams = z.object({ id: z.string().max(100) });
 // The detail is a tree row plus what only the Kitchen page needs.
 export const ZKitchenDetailOutput = z.object({
   kitchen: ZKitchenRow.extend({
-    // Webhook URLs carry their credential in the path: only where they point is shown.
-    alertChannel: z.string().nullable().transform(maskChannel),
+    alertRoutes: z.array(z.object({ name: z.string(), kind: z.string(), enabled: z.boolean(), health: z.string() })),
     createdBy: z.string().nullable(),
   }),
   children: z.array(z.string()),

@@ -229,8 +229,13 @@ describe("files, history and merges through the API", () => {
     expect(await body(v)).toEqual({ variable: { name: "REGION", value: "north", source: "kitchen" } });
     const add = await r.staff.POST(send("POST", "/api/kitchens/padma_feature/staff", { email: MAYA }, padma), params({ k: "padma_feature" }));
     expect(add.status).toBe(201);
-    const patched = await body(await r.kitchen.PATCH(send("PATCH", "/api/kitchens/padma_feature", { alertChannel: "https://hooks.slack.com/services/T0/B0/SECRET" }, padma), params({ k: "padma_feature" })));
-    expect(patched.kitchen.alertChannel).toBe("https://hooks.slack.com/…");
+    // The Kitchen keeps no channel of its own: alerts go to its alert routes.
+    const refused = await r.kitchen.PATCH(send("PATCH", "/api/kitchens/padma_feature", { alertChannel: "https://hooks.slack.com/services/T0/B0/SECRET" }, padma), params({ k: "padma_feature" }));
+    expect(refused.status).toBe(422);
+    expect((await body(refused)).error.message).toMatch(/alertChannel.*alert routes/);
+    const patched = await body(await r.kitchen.PATCH(send("PATCH", "/api/kitchens/padma_feature", { description: "Padma's work" }, padma), params({ k: "padma_feature" })));
+    expect(patched.kitchen.description).toBe("Padma's work");
+    expect(patched.kitchen.alertRoutes).toEqual([]);
     expect(patched.variables).toContainEqual({ name: "REGION", value: "north", source: "kitchen", inheritedFrom: null });
     const maya = (patched.kitchen.staff as { id: string; email: string }[]).find((s) => s.email === MAYA)!;
     expect((await r.staffMember.DELETE(send("DELETE", `/api/kitchens/padma_feature/staff/${maya.id}`, undefined, padma), params({ k: "padma_feature", userId: maya.id }))).status).toBe(204);

@@ -25,7 +25,6 @@ beforeAll(async () => {
   await seedDemo({ databaseUrl: t.url });
   const env = await t.db.environment.findFirstOrThrow({ where: { name: "development" } });
   const chris = await t.db.user.findUniqueOrThrow({ where: { email: "chris@galley.local" } });
-  await t.db.environment.update({ where: { id: env.id }, data: { alertChannel: "https://hooks.slack.com/services/T000/B000/SECRETXYZ" } });
   await t.db.kitchen.create({
     data: {
       name: "chris_secret", branch: "chris_secret", schemaName: "chris_secret", environmentId: env.id, isPrivate: true,
@@ -256,7 +255,7 @@ describe("foundation API", () => {
     expect(text).not.toContain("SECRETXYZ");
     const { environments } = JSON.parse(text);
     expect(environments.map((e: { name: string }) => e.name)).toEqual(["production", "development"]);
-    expect(environments[1]).toMatchObject({ kind: "development", alertChannel: "https://hooks.slack.com/…", kitchens: 3 });
+    expect(environments[1]).toMatchObject({ kind: "development", kitchens: 3 });
   });
 
   it("reports health per dependency, 200 only when all are up", async () => {

@@ -18,7 +18,7 @@ export interface KitchenVariableView {
  */
 export async function getKitchenDetail(deps: Pick<KitchensDeps, "db">, name: string, actor: KitchenActor) {
   const k = await getKitchenForActorOrThrow(deps, name, actor, "read");
-  const [staff, children, variables, creator, parent] = await Promise.all([
+  const [staff, children, variables, creator, parent, alertRoutes] = await Promise.all([
     deps.db.kitchenStaff.findMany({
       where: { kitchenId: k.id },
       select: { isOwner: true, user: { select: { id: true, name: true, email: true } } },
@@ -32,6 +32,8 @@ export async function getKitchenDetail(deps: Pick<KitchensDeps, "db">, name: str
     deps.db.kitchenVariable.findMany({ where: { kitchenId: k.id }, select: { name: true, value: true, inheritedFrom: true }, orderBy: { name: "asc" } }),
     k.createdById ? deps.db.user.findUnique({ where: { id: k.createdById }, select: { name: true } }) : null,
     k.parentId ? findLiveById(k.parentId, deps.db) : null,
+    // Where its alerts go; the URLs stay in the vault.
+    deps.db.alertRoute.findMany({ where: { kitchenId: k.id }, select: { name: true, kind: true, enabled: true, health: true }, orderBy: { name: "asc" } }),
   ]);
   const access = accessOf(actor, k);
   return {
@@ -47,7 +49,7 @@ export async function getKitchenDetail(deps: Pick<KitchensDeps, "db">, name: str
       isPrivate: k.isPrivate,
       isPersistent: k.isPersistent,
       status: k.status,
-      alertChannel: k.alertChannel,
+      alertRoutes,
       createdBy: creator?.name ?? null,
       staff: staff.map((s) => ({ ...s.user, isOwner: s.isOwner })),
       lastActivityAt: k.lastActivityAt,

@@ -12,7 +12,6 @@ export const KITCHEN_SELECT = {
   isPrivate: true,
   isPersistent: true,
   status: true,
-  alertChannel: true,
   createdById: true,
   createdAt: true,
   lastActivityAt: true,

@@ -48,17 +48,11 @@ export type TCreateKitchenInput = z.input<typeof ZCreateKitchenInput>;
 export const ZDeleteKitchenInput = z.object({ confirm: z.string().max(100) });
 export type TDeleteKitchenInput = z.infer<typeof ZDeleteKitchenInput>;
 
-/** Alert channel: a `#channel` name or an http(s) webhook URL; null clears it. */
-export const ZAlertChannel = z
-  .string()
-  .trim()
-  .max(500)
-  .refine((v) => /^#[\w.-]{1,80}$/.test(v) || /^https?:\/\/[^\s]+$/.test(v), "a #channel name or an http(s) webhook URL")
-  .nullable();
-
+// Alerts go to the Kitchen's alert routes (@galley/alerts), whose URLs live in the vault: the
+// Kitchen row keeps no channel of its own.
 export const ZPatchKitchenInput = z
-  .object({ description: z.string().trim().max(500).optional(), alertChannel: ZAlertChannel.optional() })
-  .refine((v) => v.description !== undefined || v.alertChannel !== undefined, "nothing to change: send description or alertChannel");
+  .strictObject({ description: z.string().trim().max(500).optional() }, { error: (issue) => (issue.code === "unrecognized_keys" ? `cannot be changed here: ${issue.keys.join(", ")} (alerts go to the Kitchen's alert routes, under Settings)` : undefined) })
+  .refine((v) => v.description !== undefined, "nothing to change: send description");
 export type TPatchKitchenInput = z.infer<typeof ZPatchKitchenInput>;
 
 export const ZAddStaffInput = z.object({ email: ZEmailAddress });

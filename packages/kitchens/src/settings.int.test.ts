@@ -74,13 +74,11 @@ describe("Kitchen settings", () => {
     ]);
   });
 
-  it("patches description and alert channel", async () => {
+  it("patches the description", async () => {
     const k = uniq("patch");
     await createKitchen(f.deps, { name: k, parent: "dev" }, f.users.padma);
-    await updateKitchen(f.deps, { kitchen: k, description: "new words", alertChannel: "#padma-alerts" }, f.users.padma);
-    expect((await getKitchenDetail(f.deps, k, f.users.padma)).kitchen).toMatchObject({ description: "new words", alertChannel: "#padma-alerts" });
-    await updateKitchen(f.deps, { kitchen: k, alertChannel: null }, f.users.padma);
-    expect((await getKitchenDetail(f.deps, k, f.users.padma)).kitchen.alertChannel).toBeNull();
+    await updateKitchen(f.deps, { kitchen: k, description: "new words" }, f.users.padma);
+    expect((await getKitchenDetail(f.deps, k, f.users.padma)).kitchen).toMatchObject({ description: "new words" });
   });
 
   it("lists the Kitchen's tables and views", async () => {

@@ -4,7 +4,7 @@ import type { KitchenActor, KitchensDeps } from "./deps";
 import { appendAudit, kitchenTarget } from "./kitchen-repository";
 import type { TPatchKitchenInput } from "./schemas";
 
-/** Description and alert channel: settings kept out of git. */
+/** The description: a setting kept out of git. */
 export async function updateKitchen(
   deps: Pick<KitchensDeps, "db">,
   input: { kitchen: string } & TPatchKitchenInput,
@@ -12,13 +12,9 @@ export async function updateKitchen(
   opts: { requestId?: string } = {},
 ): Promise<void> {
   const k = await getKitchenForActorOrThrow(deps, input.kitchen, actor, "write");
-  const data = {
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.alertChannel !== undefined ? { alertChannel: input.alertChannel } : {}),
-  };
+  const data = { description: input.description };
   await withTransaction(deps.db, async (tx) => {
     await tx.kitchen.update({ where: { id: k.id }, data, select: { id: true } });
-    // The channel may be a webhook URL whose path is a credential: the audit records that it changed, not its value.
     await appendAudit({ actorId: actor.id, action: "kitchen.update", target: kitchenTarget(k.id), requestId: opts.requestId, details: { kitchen: k.name, fields: Object.keys(data) } }, tx);
   });
 }

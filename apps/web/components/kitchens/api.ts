@@ -56,7 +56,7 @@ export interface KitchenDetail {
     branch: string;
     schema: string;
     description: string;
-    alertChannel: string | null;
+    alertRoutes: { name: string; kind: string; enabled: boolean; health: string }[];
     staff: { id: string; name: string; email: string; isOwner: boolean }[];
   };
   children: string[];

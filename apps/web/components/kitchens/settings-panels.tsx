@@ -6,50 +6,37 @@ import { api, kitchenUrl, type ApiError, type KitchenDetail } from "./api";
 import { btn, ErrorNote, FieldError, input, Spinner } from "./ui";
 import { useApi } from "./use-api";
 
-/** Description and alert channel (PATCH /api/kitchens/:k). */
-export function GeneralSettings({ kitchen, description, alertChannel, canWrite }: { kitchen: string; description: string; alertChannel: string | null; canWrite: boolean }) {
+/** The description (PATCH /api/kitchens/:k). Alerts have their own panel: alert routes. */
+export function GeneralSettings({ kitchen, description, canWrite }: { kitchen: string; description: string; canWrite: boolean }) {
   const router = useRouter();
   const [desc, setDesc] = useState(description);
-  const [channel, setChannel] = useState(alertChannel ?? "");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
-  // A masked webhook (https://host/…) came back from the server: only send it if it was replaced.
-  const channelChanged = channel !== (alertChannel ?? "");
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     setSaved(false);
-    const body: Record<string, unknown> = {};
-    if (desc !== description) body.description = desc;
-    if (channelChanged) body.alertChannel = channel.trim() ? channel.trim() : null;
-    const r = await api("PATCH", kitchenUrl(kitchen), body);
+    const r = await api("PATCH", kitchenUrl(kitchen), { description: desc });
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setSaved(true);
     router.refresh();
   }
 
-  const field = error?.field;
   return (
     <form onSubmit={save} className="space-y-3">
       <div>
         <label htmlFor="kitchen-description" className="block text-sm font-medium text-slate-700">Description</label>
         <textarea id="kitchen-description" value={desc} onChange={(e) => setDesc(e.target.value)} maxLength={500} rows={2} disabled={!canWrite} className={`${input} mt-1`} />
-        {field === "description" && <FieldError message={error?.message} />}
+        {error?.field === "description" && <FieldError message={error.message} />}
       </div>
-      <div>
-        <label htmlFor="alert-channel" className="block text-sm font-medium text-slate-700">Alert channel</label>
-        <input id="alert-channel" value={channel} onChange={(e) => setChannel(e.target.value)} placeholder="#data-alerts or https://hooks.example/…  (empty: the environment's)" disabled={!canWrite} className={`${input} mt-1 font-mono`} />
-        <p className="mt-1 text-xs text-slate-500">Where this Kitchen's failed runs and tests are announced. Webhook URLs are shown masked once saved.</p>
-        {field === "alertChannel" && <FieldError message={error?.message} />}
-      </div>
-      {error && field !== "description" && field !== "alertChannel" && <ErrorNote error={error} />}
+      {error && error.field !== "description" && <ErrorNote error={error} />}
       {canWrite && (
         <div className="flex items-center gap-3">
-          <button className={btn.primary} disabled={busy || (desc === description && !channelChanged)}>{busy ? "Saving…" : "Save"}</button>
+          <button className={btn.primary} disabled={busy || desc === description}>{busy ? "Saving…" : "Save"}</button>
           {saved && <span className="text-sm text-emerald-700" role="status">Saved.</span>}
         </div>
       )}

@@ -40,9 +40,9 @@ export function Spinner({ label }: { label?: string }) {
   );
 }
 
-export function Card({ title, actions, children, className = "", testId }: { title?: React.ReactNode; actions?: React.ReactNode; children: React.ReactNode; className?: string; testId?: string }) {
+export function Card({ title, actions, children, className = "", testId, id }: { title?: React.ReactNode; actions?: React.ReactNode; children: React.ReactNode; className?: string; testId?: string; id?: string }) {
   return (
-    <section className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`} data-testid={testId}>
+    <section id={id} className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`} data-testid={testId}>
       {(title || actions) && (
         <div className="flex items-center justify-between gap-2 border-b border-slate-100 px-4 py-2.5">
           {title && <h2 className="text-sm font-semibold text-slate-900">{title}</h2>}

@@ -1,8 +1,7 @@
 // Read model of release environments: connection metadata only. Credentials live in the vault
-// and never leave it; webhook URLs are masked.
+// and never leave it.
 import type { Db } from "@galley/db";
 import { z } from "zod";
-import { maskChannel } from "./mask";
 
 export const ZEnvironmentRow = z.object({
   id: z.string(),
@@ -12,7 +11,6 @@ export const ZEnvironmentRow = z.object({
   warehouse: z.object({ kind: z.string(), host: z.string(), port: z.number(), database: z.string(), user: z.string() }),
   networkMode: z.string(),
   dataPolicy: z.unknown(),
-  alertChannel: z.string().nullable(),
   kitchens: z.number(),
 });
 export type TEnvironmentRow = z.infer<typeof ZEnvironmentRow>;
@@ -22,7 +20,7 @@ export async function listEnvironments(db: Db): Promise<TEnvironmentRow[]> {
     orderBy: [{ kind: "desc" }, { name: "asc" }],
     select: {
       id: true, name: true, kind: true, description: true, warehouseKind: true, warehouseHost: true, warehousePort: true,
-      warehouseDb: true, warehouseUser: true, networkMode: true, dataPolicy: true, alertChannel: true,
+      warehouseDb: true, warehouseUser: true, networkMode: true, dataPolicy: true,
       _count: { select: { kitchens: { where: { deletedAt: null } } } },
     },
   });
@@ -34,7 +32,6 @@ export async function listEnvironments(db: Db): Promise<TEnvironmentRow[]> {
     warehouse: { kind: e.warehouseKind, host: e.warehouseHost, port: e.warehousePort, database: e.warehouseDb, user: e.warehouseUser },
     networkMode: e.networkMode,
     dataPolicy: e.dataPolicy,
-    alertChannel: maskChannel(e.alertChannel),
     kitchens: e._count.kitchens,
   }));
 }

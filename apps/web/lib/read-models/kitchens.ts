@@ -3,7 +3,6 @@
 import { can, type AuthUser } from "@galley/auth";
 import type { Db, Prisma } from "@galley/db";
 import { z } from "zod";
-import { maskChannel } from "./mask";
 
 export const ZStaffMember = z.object({ id: z.string(), name: z.string(), email: z.string(), isOwner: z.boolean() });
 
@@ -29,7 +28,8 @@ export const ZKitchenDetail = ZKitchenRow.extend({
   children: z.array(z.string()),
   /** Staff of the targets of its open merge requests (ids): the policy lets them read it. */
   reviewers: z.array(z.string()),
-  alertChannel: z.string().nullable(),
+  /** Where its alerts go: the routes' names, kinds and health (their URLs stay in the vault). */
+  alertRoutes: z.array(z.object({ name: z.string(), kind: z.string(), enabled: z.boolean(), health: z.string() })),
   createdBy: z.string().nullable(),
 });
 export type TKitchenDetail = z.infer<typeof ZKitchenDetail>;
@@ -115,7 +115,7 @@ export async function listKitchensPageForUser(db: Db, user: AuthUser, q: { limit
 export async function findKitchenForUser(db: Db, user: AuthUser, name: string): Promise<TKitchenDetail | null> {
   const k = await db.kitchen.findFirst({
     where: { name, deletedAt: null },
-    select: { ...SELECT, alertChannel: true, createdById: true, requestsFrom: { where: { status: "open" }, select: { target: { select: { staff: { select: { userId: true } } } } } }, children: { where: { deletedAt: null }, select: { name: true, isPrivate: true, staff: { select: { isOwner: true, user: { select: { id: true, name: true, email: true } } } } }, orderBy: { name: "asc" } } },
+    select: { ...SELECT, createdById: true, alertRoutes: { select: { name: true, kind: true, enabled: true, health: true }, orderBy: { name: "asc" } }, requestsFrom: { where: { status: "open" }, select: { target: { select: { staff: { select: { userId: true } } } } } }, children: { where: { deletedAt: null }, select: { name: true, isPrivate: true, staff: { select: { isOwner: true, user: { select: { id: true, name: true, email: true } } } } }, orderBy: { name: "asc" } } },
   });
   const reviewers = k ? [...new Set(k.requestsFrom.flatMap((r) => r.target.staff.map((s) => s.userId)))] : [];
   if (!k || (!visibleTo(user, k) && !reviewers.includes(user.id))) return null;
@@ -123,7 +123,7 @@ export async function findKitchenForUser(db: Db, user: AuthUser, name: string): 
   return {
     ...toRow(k),
     children: k.children.filter((c) => visibleTo(user, c)).map((c) => c.name),
-    alertChannel: maskChannel(k.alertChannel),
+    alertRoutes: k.alertRoutes,
     createdBy: creator?.name ?? null,
     reviewers,
   };

@@ -56,7 +56,21 @@ export default async function KitchenPage({ params }: PageProps<"/kitchens/[name
               <Field label="Environment">{k.environment} <span className="text-slate-500">({k.environmentKind})</span></Field>
               <Field label="Git branch"><span className="font-mono">{k.branch}</span></Field>
               <Field label="Warehouse schema"><span className="font-mono">{k.schema}</span></Field>
-              <Field label="Alert channel">{k.alertChannel ? <span className="font-mono">{k.alertChannel}</span> : <span className="text-slate-500">the environment's</span>}</Field>
+              <Field label="Alerts">
+                {k.alertRoutes.length ? (
+                  <span data-testid="kitchen-alert-routes">
+                    {k.alertRoutes.map((r, i) => (
+                      <span key={r.name}>
+                        {i > 0 && ", "}
+                        <span className="font-mono">{r.name}</span> <span className="text-slate-500">({r.kind}{!r.enabled ? ", off" : r.health === "failing" ? ", failing" : ""})</span>
+                      </span>
+                    ))}
+                  </span>
+                ) : (
+                  <span className="text-slate-500">no alert route: nobody hears about failures</span>
+                )}{" "}
+                <Link href={kitchenHref(k.name, "/settings#alerts")} className={btn.link}>{access.canWrite ? "Manage" : "View"}</Link>
+              </Field>
               <Field label="Status">{k.status}</Field>
               <Field label="Created">{dateTime(k.createdAt)}{k.createdBy ? ` by ${k.createdBy}` : ""}</Field>
               <Field label="Last activity"><span title={dateTime(k.lastActivityAt)}>{timeAgo(k.lastActivityAt)}</span></Field>

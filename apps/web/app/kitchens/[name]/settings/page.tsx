@@ -32,12 +32,12 @@ export default async function KitchenSettingsPage({ params }: PageProps<"/kitche
     <KitchenShell data={data} tab="settings">
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="General">
-          <GeneralSettings kitchen={k.name} description={k.description} alertChannel={k.alertChannel} canWrite={access.canWrite} />
+          <GeneralSettings kitchen={k.name} description={k.description} canWrite={access.canWrite} />
         </Card>
         <Card title="Staff">
           <StaffSettings kitchen={k.name} canManage={access.canManage} currentUserId={user.id} />
         </Card>
-        <Card title="Alert routes" className="lg:col-span-2">
+        <Card title="Alert routes" id="alerts" className="lg:col-span-2">
           <AlertRoutesPanel kitchen={k.name} canWrite={access.canWrite} />
         </Card>
         <Card title="Variables" className="lg:col-span-2">
