@@ -2,7 +2,7 @@
 // through a real worker process (settle → outbox → alert.event → alert.deliver → HTTP).
 // `pnpm bench alert-latency [runs]` (default 30).
 import path from "node:path";
-import { createAlertRoute } from "@galley/alerts";
+import { createAlertRoute, egressPolicy } from "@galley/alerts";
 import { startHttpReceiver } from "@galley/alerts/testing";
 import { loadKeyring } from "@galley/vault";
 import { commit, run, setUpGalley, startWorker, stopWorker, tearDownGalley, waitForRun } from "../apps/worker/src/testing";
@@ -11,6 +11,8 @@ import { pct } from "./_pipelines";
 const N = Number(process.argv[2] ?? 30);
 const g = await setUpGalley("local");
 const receiver = await startHttpReceiver();
+// The receiver listens on loopback: allowed for this worker, as an operator would.
+g.env = { ...g.env, GALLEY_ALERT_ALLOW_HOSTS: "127.0.0.1" };
 const worker = startWorker(g);
 try {
   // Measure the steady state: wait until the worker is up (its first heartbeat).
@@ -18,7 +20,7 @@ try {
   await commit(g, "dev", { "pipelines/breaks/pipeline.yaml": "name: breaks\nnodes:\n  - id: divide\n    type: sql\n    sql: select 1/0\n" });
   const u = await g.db.user.findUniqueOrThrow({ where: { email: "chris@galley.local" } });
   const keyring = loadKeyring({ kekFile: path.join(g.dataDir, "kek"), create: false });
-  await createAlertRoute({ db: g.db, keyring, smtpConfigured: false }, "dev", { kind: "slack", name: "bench", url: `${receiver.url}/bench`, events: ["run.failed"] }, { id: u.id, email: u.email, name: u.name, role: u.role });
+  await createAlertRoute({ db: g.db, keyring, smtpConfigured: false, egress: egressPolicy("127.0.0.1") }, "dev", { kind: "slack", name: "bench", url: `${receiver.url}/bench`, events: ["run.failed"] }, { id: u.id, email: u.email, name: u.name, role: u.role });
   const samples: number[] = [];
   for (let i = 0; i < N; i++) {
     const { runId } = await run(g, "dev", "breaks");

@@ -33,6 +33,8 @@ trap cleanup EXIT INT TERM
 # exec node directly (not through pnpm) so the pids we hold are the servers themselves.
 # The demo's alert routes point at this local receiver (webhooks :3999, SMTP :2525): it prints each alert.
 export SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2525}
+# Alert webhooks may not reach loopback unless allowed: the demo allows its receiver only.
+export GALLEY_ALERT_ALLOW_HOSTS=${GALLEY_ALERT_ALLOW_HOSTS:-127.0.0.1:3999}
 (exec node --import tsx scripts/alert-receiver.ts) &
 pids+=($!)
 (cd apps/worker && exec node --import tsx src/main.ts) &

@@ -1,7 +1,7 @@
 // Demo only (pnpm db:seed): alert routes of production and dev to the local receiver that
 // scripts/demo.sh starts (scripts/alert-receiver.ts), and schedules: production's nightly
 // orders_daily enabled by Eric, dev's hourly smoke_test enabled by Chris. Idempotent.
-import { createAlertRoute } from "@galley/alerts";
+import { createAlertRoute, egressPolicy } from "@galley/alerts";
 import type { Db } from "@galley/db";
 import { AnalyticsRepo } from "@galley/git";
 import { gitScheduleSource, setScheduleEnabled, syncKitchenSchedules, upsertScheduleEntry, SCHEDULES_FILE } from "@galley/schedules";
@@ -22,7 +22,8 @@ export async function seedDemoAlerts(db: Db, repoDir: string, keyring: Keyring, 
   };
   const eric = await actor("eric@galley.local");
   const chris = await actor("chris@galley.local");
-  const deps = { db, keyring, smtpConfigured: true };
+  // The receiver runs on this machine: the demo allows exactly its host and port (demo.sh exports the same).
+  const deps = { db, keyring, smtpConfigured: true, egress: egressPolicy(new URL(receiverUrl).host) };
   for (const [kitchen, who, kind] of [["production", eric, "slack"], ["dev", chris, "webhook"]] as const) {
     const k = await db.kitchen.findFirstOrThrow({ where: { name: kitchen, deletedAt: null } });
     if (!(await db.alertRoute.findFirst({ where: { kitchenId: k.id, name: "demo-receiver" } }))) {

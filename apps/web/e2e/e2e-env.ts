@@ -21,6 +21,8 @@ export const E2E_ENV = {
   GALLEY_DATA_DIR: E2E_DATA_DIR,
   GALLEY_QUEUE_PREFIX: E2E_QUEUE_PREFIX,
   GALLEY_EXECUTOR: E2E_EXECUTOR,
+  // The specs' alert receivers listen on loopback.
+  GALLEY_ALERT_ALLOW_HOSTS: "127.0.0.1",
   NEXT_TELEMETRY_DISABLED: "1",
   LOG_LEVEL: "warn",
 };

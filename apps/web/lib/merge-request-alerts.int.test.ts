@@ -1,7 +1,7 @@
 // Merge request alerts end to end below the queue: the web's composition root writes the
 // alert.event job in the request's own transaction; the worker's handlers (fan-out, delivery)
 // turn it into one message per listening route, received by a local webhook receiver.
-import { createAlertRoute, createSender, deliverAlert, emitMergeRequestAlertInTx, fanOutAlertEvent } from "@galley/alerts";
+import { createAlertRoute, createSender, deliverAlert, egressPolicy, emitMergeRequestAlertInTx, fanOutAlertEvent } from "@galley/alerts";
 import { startHttpReceiver, type HttpReceiver } from "@galley/alerts/testing";
 import { uniq } from "@galley/db/testing";
 import { createKitchen, saveKitchenFile } from "@galley/kitchens";
@@ -32,7 +32,7 @@ afterAll(async () => {
 async function drainAlerts(since: Date) {
   const jobs = await f.db.$queryRaw<{ payload: { event: string; requestId?: string; reviewId?: string } }[]>`
     SELECT payload FROM outbox WHERE job_name = 'alert.event' AND created_at >= ${since} ORDER BY id`;
-  const send = createSender({ timeoutMs: 2000, emailFrom: "galley@t.test" });
+  const send = createSender({ timeoutMs: 2000, emailFrom: "galley@t.test", egress: egressPolicy("127.0.0.1") });
   const readSecret = (environmentId: string, name: string, purpose: string) => resolveSecret({ db: f.db, keyring }, { environmentId, name, purpose });
   for (const j of jobs) {
     const { deliveries } = await fanOutAlertEvent({ db: f.db, baseUrl: BASE }, j.payload as Parameters<typeof fanOutAlertEvent>[1]);
@@ -45,7 +45,7 @@ it("opened, approved and merged reach the routes of the target and of the source
   const k = uniq("mra");
   await createKitchen(f.deps, { name: k, parent: "dev" }, f.users.padma);
   await saveKitchenFile(f.deps, { kitchen: k, path: "README.md", content: "# margin\n", message: "readme" }, f.users.padma);
-  const routes = { db: f.db, keyring, smtpConfigured: false };
+  const routes = { db: f.db, keyring, smtpConfigured: false, egress: egressPolicy("127.0.0.1") };
   await createAlertRoute(routes, "dev", { kind: "webhook", name: "dev-requests", url: `${receiver.url}/dev`, events: ["merge_request.opened", "merge_request.approved", "merge_request.merged"] }, f.users.chris);
   await createAlertRoute(routes, k, { kind: "slack", name: "mine", url: `${receiver.url}/${k}`, events: ["merge_request.approved", "merge_request.merged"] }, f.users.padma);
   const since = new Date(Date.now() - 1000);

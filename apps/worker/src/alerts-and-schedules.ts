@@ -1,7 +1,7 @@
 // Worker side of alerts and schedules: the consumers of alert.event, alert.deliver,
 // schedule.fire and run.deadline, the ticker, and the periodic sync of schedules.yaml.
 import type { Config, Logger } from "@galley/core";
-import { createSender, deliverAlert, fanOutAlertEvent } from "@galley/alerts";
+import { createSender, deliverAlert, egressPolicy, fanOutAlertEvent } from "@galley/alerts";
 import type { Db } from "@galley/db";
 import type { AnalyticsRepo } from "@galley/git";
 import { createWorker, JOBS, type GalleyWorker, type Redis } from "@galley/queue";
@@ -35,7 +35,7 @@ export function scheduleSource(repo: AnalyticsRepo): ScheduleSource {
 export async function startAlertsAndSchedules(d: AlertsAndSchedulesDeps): Promise<{ close(): Promise<void> }> {
   const { db, config, logger } = d;
   const common = { connection: d.redis, prefix: config.GALLEY_QUEUE_PREFIX, logger };
-  const send = createSender({ timeoutMs: config.ALERT_TIMEOUT_MS, smtpUrl: config.SMTP_URL, emailFrom: config.ALERT_EMAIL_FROM });
+  const send = createSender({ timeoutMs: config.ALERT_TIMEOUT_MS, smtpUrl: config.SMTP_URL, emailFrom: config.ALERT_EMAIL_FROM, egress: egressPolicy(config.GALLEY_ALERT_ALLOW_HOSTS) });
   const workers: GalleyWorker[] = [
     createWorker("alert.event", async (p) => void (await fanOutAlertEvent({ db, baseUrl: config.GALLEY_BASE_URL, dispatchNow: d.dispatchNow }, p)), { ...common, concurrency: 4 }),
     createWorker(

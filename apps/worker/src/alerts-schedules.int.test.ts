@@ -1,7 +1,7 @@
 // The worker process end to end: a failing node's alert reaches a local receiver; schedules fire
 // at their tick, survive a worker restart, and skip a tick while the previous run still goes.
 import path from "node:path";
-import { createAlertRoute } from "@galley/alerts";
+import { createAlertRoute, egressPolicy } from "@galley/alerts";
 import { startHttpReceiver, type HttpReceiver } from "@galley/alerts/testing";
 import { saveSchedule, setScheduleEnabled } from "@galley/schedules";
 import { loadKeyring } from "@galley/vault";
@@ -31,7 +31,7 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 beforeAll(async () => {
   g = await setUpGalley("local");
   receiver = await startHttpReceiver();
-  g.env = { ...g.env, GALLEY_BASE_URL: BASE, ALERT_TIMEOUT_MS: "2000" };
+  g.env = { ...g.env, GALLEY_BASE_URL: BASE, ALERT_TIMEOUT_MS: "2000", GALLEY_ALERT_ALLOW_HOSTS: "127.0.0.1" };
   await commit(g, "dev", {
     "pipelines/breaks/pipeline.yaml": "name: breaks\nnodes:\n  - id: divide\n    type: sql\n    sql: select 1/0\n",
     "pipelines/quick/pipeline.yaml": "name: quick\nnodes:\n  - id: one\n    type: sql\n    sql: select 1\n",
@@ -50,7 +50,7 @@ describe("alerts through the worker", () => {
   it("a failing node reaches the local receiver with Kitchen, pipeline, node, error and the run link; a 500 is retried", async () => {
     const keyring = loadKeyring({ kekFile: path.join(g.dataDir, "kek"), create: false });
     const chris = await user("chris@galley.local");
-    await createAlertRoute({ db: g.db, keyring, smtpConfigured: false }, "dev", { kind: "webhook", name: "oncall", url: `${receiver.url}/oncall`, events: ["run.failed"] }, chris);
+    await createAlertRoute({ db: g.db, keyring, smtpConfigured: false, egress: egressPolicy("127.0.0.1") }, "dev", { kind: "webhook", name: "oncall", url: `${receiver.url}/oncall`, events: ["run.failed"] }, chris);
     receiver.failNext([500]);
     const { runId } = await run(g, "dev", "breaks");
     expect((await waitForRun(g.db, runId)).status).toBe("failed");

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deliverAlert } from "./deliver";
 import { fanOutAlertEvent } from "./fan-out";
 import { createAlertRoute, deleteAlertRoute, listAlertRoutes, testAlertRoute, updateAlertRoute } from "./routes";
+import { egressPolicy } from "./egress";
+import { buildMessage } from "./message";
 import { createSender } from "./senders";
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from "./testing/receivers";
 import { resolveSecret } from "@galley/vault";
@@ -50,8 +52,10 @@ beforeEach(() => {
   http.received.length = 0;
 });
 
-const deps = () => ({ db, keyring, smtpConfigured: true });
-const sender = (timeoutMs = 2000) => createSender({ timeoutMs, smtpUrl: smtp.url, emailFrom: "galley@t.test" });
+// The local receivers listen on loopback, which alerts may reach only when an operator allows it.
+const LOCAL = egressPolicy("127.0.0.1");
+const deps = () => ({ db, keyring, smtpConfigured: true, egress: LOCAL });
+const sender = (timeoutMs = 2000, egress = LOCAL) => createSender({ timeoutMs, smtpUrl: smtp.url, emailFrom: "galley@t.test", egress });
 const readSecret = (environmentId: string, name: string, purpose: string) => resolveSecret({ db, keyring }, { environmentId, name, purpose });
 
 async function failedRun(kitchenId: string, pipeline = "orders_daily") {
@@ -165,6 +169,28 @@ describe("alert events to the local receivers", () => {
     expect(tries).toContainEqual([[1, false, 500], [2, true, 200]]);
     expect(rows.find((r) => r.tries.length === 2)!.tries[0].error).toMatch(/HTTP 500/);
     for (const r of [hook, slack, mail, quiet]) await deleteAlertRoute(deps(), "dev", r.id, users.chris);
+  });
+
+  it("a route aimed inside the deployment is refused where it is saved and never delivered by name either", async () => {
+    const strict = { db, keyring, smtpConfigured: true };
+    const MSG = buildMessage({ event: "run.succeeded", kitchen: "dev", environment: "development", url: BASE });
+    for (const url of ["http://127.0.0.1:6379/x", "http://169.254.169.254/latest/meta-data", "http://localhost:3000/api/me", "http://[::1]/"]) {
+      await expect(createAlertRoute(strict, "dev", { kind: "webhook", name: "inside", url, events: ["run.failed"] }, users.chris)).rejects.toMatchObject({ code: "invalid_input", field: "url", message: expect.stringMatching(/GALLEY_ALERT_ALLOW_HOSTS/) });
+    }
+    const ok = await createAlertRoute(strict, "dev", { kind: "webhook", name: "named", url: "https://hooks.example.test/x", events: ["run.failed"] }, users.chris);
+    await expect(updateAlertRoute(strict, "dev", ok.id, { url: "http://10.0.0.5/x" }, users.chris)).rejects.toMatchObject({ field: "url" });
+    // A name that resolves to loopback (DNS can say anything) is checked at delivery, on its address.
+    const port = new URL(http.url).port;
+    const named = await sender(2000, egressPolicy(undefined))({ kind: "webhook", url: `http://localhost:${port}/by-name` }, MSG);
+    expect(named).toMatchObject({ ok: false, error: expect.stringMatching(/^not delivered: localhost \((127\.0\.0\.1|::1)\) is a loopback address/) });
+    const literal = await sender(2000, egressPolicy(undefined))({ kind: "webhook", url: `${http.url}/literal` }, MSG);
+    expect(literal.error).toMatch(/^not delivered: 127\.0\.0\.1 is a loopback address/);
+    expect(http.received).toEqual([]);
+    // Allowed by host:port: delivered.
+    const allowed = await sender(2000, egressPolicy(`localhost:${port}`))({ kind: "webhook", url: `http://localhost:${port}/by-name` }, MSG);
+    expect(allowed).toMatchObject({ ok: true, statusCode: 200 });
+    expect(http.received.map((r) => r.path)).toEqual(["/by-name"]);
+    await deleteAlertRoute(deps(), "dev", ok.id, users.chris);
   });
 
   it("a route that never answers ends failed after its last attempt, shows failing, and the run is untouched", async () => {

@@ -6,6 +6,7 @@ import type { Db } from "@galley/db";
 import { getKitchenForActorOrThrow, type KitchenActor } from "@galley/kitchens";
 import { deleteSecret, setSecret, type Keyring } from "@galley/vault";
 import { routeSecretName, urlHint, type TCreateAlertRouteInput, type TUpdateAlertRouteInput } from "./events";
+import { literalEgressRefusal, type EgressPolicy } from "./egress";
 import { buildMessage } from "./message";
 import type { Sender } from "./senders";
 
@@ -14,6 +15,13 @@ export interface RoutesDeps {
   keyring: Keyring;
   /** Email routes are refused with a clear message when this Galley has no SMTP server. */
   smtpConfigured: boolean;
+  /** Addresses webhooks may reach (GALLEY_ALERT_ALLOW_HOSTS); default: no private or loopback one. */
+  egress?: EgressPolicy;
+}
+
+function assertDeliverable(deps: Pick<RoutesDeps, "egress">, url: string): void {
+  const why = literalEgressRefusal(deps.egress ?? { allow: [] }, url);
+  if (why) throw new AppError("invalid_input", `the webhook URL points at ${why}`, { field: "url" });
 }
 
 export interface AlertRouteView {
@@ -69,6 +77,7 @@ export async function createAlertRoute(deps: RoutesDeps, kitchen: string, input:
   if (input.kind === "email" && !deps.smtpConfigured) {
     throw new AppError("invalid_input", "email routes need an SMTP server: this Galley has no SMTP_URL configured", { field: "kind" });
   }
+  if (input.kind !== "email") assertDeliverable(deps, input.url);
   if (await deps.db.alertRoute.findUnique({ where: { kitchenId_name: { kitchenId: k.id, name: input.name } }, select: { id: true } })) {
     throw new AppError("conflict", `Kitchen ${k.name} already has an alert route named ${input.name}`, { field: "name" });
   }
@@ -109,6 +118,7 @@ export async function updateAlertRoute(deps: RoutesDeps, kitchen: string, routeI
   if (input.url !== undefined && !r.secretName) throw new AppError("invalid_input", "an email route has recipients, not a URL", { field: "url" });
   if (input.to !== undefined && r.kind !== "email") throw new AppError("invalid_input", "a webhook route has a URL, not recipients", { field: "to" });
   if (input.url !== undefined && r.secretName) {
+    assertDeliverable(deps, input.url);
     await setSecret({ db: deps.db, keyring: deps.keyring }, { environmentId: k.environmentId, name: r.secretName, value: input.url, actorId: actor.id, requestId: opts.requestId });
   }
   const row = await deps.db.alertRoute.update({

@@ -37,6 +37,12 @@ const ZConfig = z.object({
   /** SMTP server for email alert routes, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example:465. */
   SMTP_URL: z.string().url().optional(),
   ALERT_EMAIL_FROM: z.string().default("Galley <galley@localhost>"),
+  /**
+   * Private, loopback or link-local addresses alert webhooks may reach anyway (they are refused by
+   * default: a route is chosen by a Kitchen's staff). Comma-separated host, host:port, address or
+   * subnet/prefix, e.g. `alerts.corp.internal,10.20.0.0/16`.
+   */
+  GALLEY_ALERT_ALLOW_HOSTS: z.string().default(""),
   /** One attempt at delivering an alert gives up after this long (ms). */
   ALERT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Test hook of the faults suite: the process kills itself (SIGKILL) at this named step of a durable operation, e.g. `kitchen.create:schema`. */
