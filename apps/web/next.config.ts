@@ -28,6 +28,7 @@ const nextConfig: NextConfig = {
     "@galley/pipelines",
     "@galley/queue",
     "@galley/runs",
+    "@galley/workers",
     "@galley/vault",
     "@galley/executor",
     "@galley/dashboards",

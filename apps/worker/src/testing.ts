@@ -80,9 +80,9 @@ export async function tearDownGalley(g: WorkerEnv): Promise<void> {
   for (const suffix of ["dev", "prod"]) await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${g.whPrefix}_${suffix}" WITH (FORCE)`).catch(() => {});
 }
 
-export function startWorker(g: WorkerEnv): ChildProcess & { output: string[] } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "apps/worker/src/main.ts")], {
-    env: g.env,
+export function startWorker(g: WorkerEnv, opts: { env?: Record<string, string | undefined>; args?: string[] } = {}): ChildProcess & { output: string[] } {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "apps/worker/src/main.ts"), ...(opts.args ?? [])], {
+    env: { ...g.env, ...opts.env },
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   }) as ChildProcess & { output: string[] };

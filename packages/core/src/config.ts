@@ -34,6 +34,14 @@ const ZConfig = z.object({
    * Docker engine: it never opens GALLEY_DATA_DIR/repo.git nor creates a vault key.
    */
   GALLEY_WORKER_ROLE: z.enum(["all", "nodes"]).default("all"),
+  /**
+   * The worker's credential (`gwc_…`, issued by an admin on the Workers page for this worker's
+   * pool). Every worker needs one; a `--role all` worker without one issues itself one on first
+   * start and keeps it in GALLEY_WORKER_CREDENTIAL_FILE (the single-host demo needs no set-up).
+   */
+  GALLEY_WORKER_CREDENTIAL: z.string().optional(),
+  /** Default `$GALLEY_DATA_DIR/worker-credential` (mode 0600 or stricter). */
+  GALLEY_WORKER_CREDENTIAL_FILE: z.string().optional(),
   /** SMTP server for email alert routes, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example:465. */
   SMTP_URL: z.string().url().optional(),
   ALERT_EMAIL_FROM: z.string().default("Galley <galley@localhost>"),
@@ -57,7 +65,7 @@ const ZConfig = z.object({
   GALLEY_MAINTENANCE_MINUTES: z.coerce.number().positive().default(60),
 });
 
-export type Config = z.infer<typeof ZConfig> & { kekFile: string; repoDir: string };
+export type Config = z.infer<typeof ZConfig> & { kekFile: string; repoDir: string; workerCredentialFile: string };
 
 let cached: Config | undefined;
 
@@ -74,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     kekFile: c.GALLEY_KEK_FILE ?? path.join(c.GALLEY_DATA_DIR, "kek"),
     repoDir: path.join(c.GALLEY_DATA_DIR, "repo.git"),
+    workerCredentialFile: c.GALLEY_WORKER_CREDENTIAL_FILE ?? path.join(c.GALLEY_DATA_DIR, "worker-credential"),
   };
   if (env === process.env) cached = config;
   return config;

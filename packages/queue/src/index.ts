@@ -4,7 +4,7 @@ export { ALERT_EVENTS, DEFAULT_POOL, JOBS, JOB_NAMES, POOL_RE, ZPool, fromBullJo
 export type { Backoff, JobDefinition, JobName, JobPayload } from "./catalogue";
 export { createQueues, enqueue, parsePayload, resolveJobId } from "./queues";
 export type { Queues } from "./queues";
-export { createWorker } from "./worker";
+export { createWorker, JobHandedBack } from "./worker";
 export type { CreateWorkerOptions, GalleyWorker, JobContext, JobHandler } from "./worker";
 export { createQueueHealth } from "./health";
 export type { QueueHealth, QueueHealthStatus } from "./health";

@@ -10,6 +10,11 @@ export interface Queues {
   jobState(name: JobName, jobId: string, pool?: string): Promise<string>;
   /** Removes a completed or failed job (a live one is left alone) so its id can be added again. */
   removeFinished(name: JobName, jobId: string, pool?: string): Promise<void>;
+  /**
+   * At most `limit` jobs of this queue active at once across every worker (BullMQ global
+   * concurrency, checked atomically when a worker takes a job); null removes the limit.
+   */
+  setConcurrencyLimit(name: JobName, pool: string | undefined, limit: number | null): Promise<void>;
   /** Jobs per state, for health pages. */
   counts(name: JobName, pool?: string): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -41,6 +46,11 @@ export function createQueues(opts: { connection: Redis; prefix: string }): Queue
     async removeFinished(name, jobId, pool) {
       const job = await get(name, pool).getJob(toBullJobId(jobId));
       if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
+    },
+    async setConcurrencyLimit(name, pool, limit) {
+      const q = get(name, pool);
+      if (limit === null) await q.removeGlobalConcurrency();
+      else await q.setGlobalConcurrency(limit);
     },
     counts: (name, pool) => get(name, pool).getJobCounts(),
     async close() {

@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from "@galley/core";
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { fromBullJobId, jobDefinition, queueFor, type JobName, type JobPayload } from "./catalogue";
 import { parsePayload } from "./queues";
@@ -13,6 +13,17 @@ export interface JobContext {
   /** Aborted at the catalogue timeout and on forced shutdown: stop work and return. */
   signal: AbortSignal;
   logger: Logger;
+}
+
+/**
+ * Thrown by a handler that must not run this job here (e.g. the worker's credential was revoked):
+ * the job goes back to its queue for another worker after `delayMs`, without using an attempt.
+ */
+export class JobHandedBack extends Error {
+  constructor(reason: string, readonly delayMs = 500) {
+    super(reason);
+    this.name = "JobHandedBack";
+  }
 }
 
 export type JobHandler<N extends JobName> = (payload: JobPayload<N>, ctx: JobContext) => Promise<void>;
@@ -44,7 +55,7 @@ export function createWorker<N extends JobName>(name: N, handler: JobHandler<N>,
   const queue = queueFor(name, opts.pool);
   const logger = (opts.logger ?? createLogger()).child({ queue, job: name });
   const active = new Set<AbortController>();
-  const processor = async (job: Job) => {
+  const processor = async (job: Job, token?: string) => {
     const jobId = fromBullJobId(job.id ?? "");
     const log = logger.child({ jobId });
     let payload: JobPayload<N>;
@@ -61,6 +72,12 @@ export function createWorker<N extends JobName>(name: N, handler: JobHandler<N>,
     try {
       const delivery = job.attemptsStarted || job.attemptsMade + 1;
       await runWithTimeout(def.timeoutMs, controller, (signal) => handler(payload, { jobId, delivery, signal, logger: log }));
+    } catch (e) {
+      if (!(e instanceof JobHandedBack)) throw e;
+      // BullMQ's documented way to put a job back from inside its processor: move it, then throw DelayedError.
+      log.info("job handed back to the queue", { reason: e.message });
+      await job.moveToDelayed(Date.now() + e.delayMs, token);
+      throw new DelayedError();
     } finally {
       active.delete(controller);
     }

@@ -1,4 +1,4 @@
-export { KekError, KEK_BYTES, addKekToFile, createKeyring, generateKek, kekIdOf, keyringForPool, loadKeyring, parseKek, parsePoolKeks, removeKeksFromFile } from "./keyring";
+export { KekError, KEK_BYTES, addKekToFile, createKeyring, generateKek, kekIdOf, keyringForPool, keysForPool, loadKeyring, parseKek, parsePoolKeks, removeKeksFromFile } from "./keyring";
 export type { Keyring, LoadKeyringOptions } from "./keyring";
 export { FORMAT, VaultDecryptError, aadOf, kekIdOfSealed, openSecret, rewrapSealed, sealSecret } from "./envelope";
 export type { SecretRef } from "./envelope";

@@ -27,6 +27,19 @@ export function keyringForPool(keyring: Keyring, pool: string): Keyring {
   return id ? { ...keyring, activeKekId: id } : keyring;
 }
 
+/**
+ * The keys a worker of `pool` needs, active first: the pool's own key when the control plane has
+ * one, else the main keys (active and older ones, never another pool's). What a worker credential
+ * carries (@galley/workers), so a worker host needs no GALLEY_KEK.
+ */
+export function keysForPool(keyring: Keyring, pool: string): Buffer[] {
+  const own = keyring.pools?.get(pool);
+  if (own) return [keyring.keys.get(own)!];
+  const poolIds = new Set(keyring.pools?.values() ?? []);
+  const active = keyring.keys.get(keyring.activeKekId)!;
+  return [active, ...[...keyring.keys].filter(([id]) => id !== keyring.activeKekId && !poolIds.has(id)).map(([, k]) => k)];
+}
+
 /** GALLEY_POOL_KEKS: `pool=<base64 key>,pool=<base64 key>`. */
 export function parsePoolKeks(text: string | undefined): Map<string, Buffer> {
   const out = new Map<string, Buffer>();

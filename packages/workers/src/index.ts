@@ -1,0 +1,14 @@
+export { generateToken, hashToken, isTokenShaped, openPoolKeys, sealPoolKeys, tokenHint, TOKEN_PREFIX } from "./credential-token";
+export { issueWorkerCredential, discardUnusedWorkerCredential } from "./issue-worker-credential";
+export type { IssuedWorkerCredential } from "./issue-worker-credential";
+export { revokeWorkerCredential } from "./revoke-worker-credential";
+export { registerWorker } from "./register-worker";
+export type { RegisterWorkerInput } from "./register-worker";
+export { beatWorker, isCredentialLive, markWorkerStopped } from "./beat-worker";
+export { poolCapacity, setPoolCapacity } from "./set-pool-capacity";
+export { listWorkers, ZWorkersView } from "./list-workers";
+export type { TWorkersView } from "./list-workers";
+export { workerStatus } from "./worker-status";
+export type { WorkerStatus } from "./worker-status";
+export { POOL_NAME, ZIssueWorkerCredentialInput, ZPoolName, ZSetPoolCapacityInput } from "./schemas";
+export type { TIssueWorkerCredentialInput, TSetPoolCapacityInput } from "./schemas";
