@@ -84,7 +84,7 @@ export async function checkHealth(): Promise<Health> {
     dockerRequired ? check(() => dockerPing(c.GALLEY_DOCKER_SOCKET)) : Promise.resolve({ up: true, reason: "not used (GALLEY_EXECUTOR=local)" }),
     check(gitVersion),
     check(async () => {
-      const last = await db().workerHeartbeat.findFirst({ orderBy: { beatAt: "desc" }, select: { beatAt: true } });
+      const last = await db().workerHeartbeat.findFirst({ where: { stoppedAt: null }, orderBy: { beatAt: "desc" }, select: { beatAt: true } });
       if (!last) return { up: false, reason: "no worker has reported yet" };
       const age = Date.now() - last.beatAt.getTime();
       return age < WORKER_STALE_MS ? { up: true } : { up: false, reason: `last heartbeat ${Math.round(age / 1000)} s ago` };

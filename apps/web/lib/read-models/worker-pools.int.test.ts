@@ -28,8 +28,16 @@ describe("worker pools read model", () => {
     const kitchen = await t.db.kitchen.create({ data: { name: uniq("k"), branch: uniq("b"), schemaName: uniq("s"), environmentId: prod.id, createdById: user.id } });
     const run = await t.db.run.create({ data: { id: randomUUID(), kitchenId: kitchen.id, pipeline: "p", commit: "c", status: "queued", trigger: "manual", pool: "production" } });
     await t.db.nodeRun.create({ data: { runId: run.id, nodeId: "a", type: "sql", status: "queued", remainingDeps: 0, attempt: 1 } });
-    expect(await waitingForPool(t.db, run.id, 60_000)).toBe("production");
+    expect(await waitingForPool(t.db, run.id, 60_000)).toEqual({ pool: "production", reason: "no_worker" });
+    // A worker that exited cleanly keeps its row but is no worker.
+    await t.db.workerHeartbeat.create({ data: { workerId: "e:5", hostname: "e", pid: 5, pool: "production", stoppedAt: new Date() } });
+    expect(await waitingForPool(t.db, run.id, 60_000)).toEqual({ pool: "production", reason: "no_worker" });
     await t.db.workerHeartbeat.create({ data: { workerId: "d:4", hostname: "d", pid: 4, pool: "production" } });
     expect(await waitingForPool(t.db, run.id, 60_000)).toBeNull();
+    // The pool at its capacity limit: the run waits for a slot, and the page says so.
+    await t.db.workerPool.create({ data: { pool: "production", maxRunning: 1 } });
+    expect(await waitingForPool(t.db, run.id, 60_000)).toBeNull();
+    await t.db.nodeRun.create({ data: { runId: run.id, nodeId: "b", type: "sql", status: "running", remainingDeps: 0, attempt: 1 } });
+    expect(await waitingForPool(t.db, run.id, 60_000)).toEqual({ pool: "production", reason: "capacity", limit: 1, running: 1 });
   });
 });
