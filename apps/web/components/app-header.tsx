@@ -1,4 +1,4 @@
-import type { AuthUser } from "@galley/auth";
+import { can, type AuthUser } from "@galley/auth";
 import Link from "next/link";
 import { RoleBadge } from "./badges";
 import { SignOutButton } from "./sign-out-button";
@@ -20,7 +20,7 @@ export function AppHeader({ user, wide = false }: { user: AuthUser; wide?: boole
           Galley
         </Link>
         <nav aria-label="Main" className="flex items-center gap-4 text-sm">
-          {NAV.map((n) => (
+          {[...NAV, ...(can(user, "manage_workers", { type: "installation" }) ? [{ href: "/admin/workers", label: "Workers" }] : [])].map((n) => (
             <Link key={n.href} href={n.href} className="font-medium text-slate-700 hover:text-slate-900 hover:underline" data-testid={`nav-${n.label.toLowerCase()}`}>{n.label}</Link>
           ))}
         </nav>

@@ -22,7 +22,7 @@ export const PUBLIC = new Set([
 export const SEGMENT_VALUES: Record<string, string | string[]> = {
   k: "padma_feature", p: "orders_daily", id: "00000000-0000-4000-8000-000000000001", sha: "0".repeat(40),
   userId: "00000000-0000-4000-8000-000000000002", name: "SOME_NAME", env: "development", node: "n1", path: ["galley.git", "git-receive-pack"],
-  test: "t1", schedule: "00000000-0000-4000-8000-000000000003", route: "00000000-0000-4000-8000-000000000004",
+  test: "t1", pool: "default", schedule: "00000000-0000-4000-8000-000000000003", route: "00000000-0000-4000-8000-000000000004",
 };
 
 /** Valid bodies and queries, so a refusal cannot hide behind a 422 (keyed by "METHOD file"). */
@@ -51,6 +51,9 @@ export const FIXTURES: Record<string, { body?: unknown; query?: string }> = {
   "PATCH api/kitchens/[k]/alert-routes/[id]/route.ts": { body: { enabled: false } },
   "POST api/kitchens/[k]/schedules/route.ts": { body: { name: "attack", pipeline: "orders_daily", cron: "0 6 * * 1" } },
   "PUT api/kitchens/[k]/schedules/[name]/route.ts": { body: { enabled: true } },
+  "POST api/admin/worker-credentials/route.ts": { body: { pool: "default", name: "attack" } },
+  "PUT api/admin/worker-pools/[pool]/route.ts": { body: { maxRunning: 64 } },
+  "PUT api/admin/environments/[env]/pool/route.ts": { body: { pool: "default" } },
 };
 
 /** GET routes the policy opens to anyone who may `view` a Kitchen (not only its staff), and why. */

@@ -120,7 +120,10 @@ describe("run events", () => {
     const sse = sseReader(res);
     expect((await sse.next())!.event).toBe("snapshot");
     abort.abort();
-    expect(await sse.next()).toBeNull();
+    // A "waiting" event (no worker in this test) may already be on its way; nothing else comes.
+    let e = await sse.next();
+    while (e?.event === "waiting") e = await sse.next();
+    expect(e).toBeNull();
   });
 
   it("refuses people off the Kitchen's staff and anonymous callers; managers read", async () => {
@@ -166,5 +169,35 @@ describe("run events", () => {
       expect(seen.at(-1)!.data).toMatchObject({ nodeId: "extract", status: "running" });
     }
     abort.abort();
+  });
+
+  it("says live when the run waits for its pool: no live worker, then none, then the pool at its capacity limit", { timeout: 60_000 }, async () => {
+    const id = await newRun();
+    const { pool } = await g.t.db.run.findUniqueOrThrow({ where: { id }, select: { pool: true } });
+    await g.t.db.workerHeartbeat.deleteMany({ where: { pool } });
+    const abort = new AbortController();
+    const sse = sseReader(await events(req("/x", { headers: await as("padma@galley.local"), signal: abort.signal }), params({ id })));
+    const waitingEvent = async () => {
+      for (;;) {
+        const e = await sse.next(15_000);
+        if (!e) throw new Error("stream ended");
+        if (e.event === "waiting") return e.data;
+      }
+    };
+    expect((await sse.next())!.event).toBe("snapshot");
+    expect(await waitingEvent()).toEqual({ pool, reason: "no_worker" });
+    // A worker of the pool starts beating: the banner goes without a reload.
+    await g.t.db.workerHeartbeat.create({ data: { workerId: `live:${id}`, hostname: "h", pid: 1, pool } });
+    expect(await waitingEvent()).toBeNull();
+    // The pool at its limit (1) with a node running elsewhere: waiting again, for capacity.
+    await g.t.db.workerPool.upsert({ where: { pool }, update: { maxRunning: 1 }, create: { pool, maxRunning: 1 } });
+    const other = await newRun();
+    await g.t.db.nodeRun.updateMany({ where: { runId: other, nodeId: "extract" }, data: { status: "running", startedAt: new Date() } });
+    // (Earlier tests of this file left nodes running in the pool too: at least this one counts.)
+    const atCapacity = await waitingEvent();
+    expect(atCapacity).toMatchObject({ pool, reason: "capacity", limit: 1 });
+    expect(atCapacity.running).toBeGreaterThanOrEqual(1);
+    abort.abort();
+    await g.t.db.workerPool.delete({ where: { pool } });
   });
 });

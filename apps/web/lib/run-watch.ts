@@ -4,6 +4,7 @@
 import { TERMINAL_NODE, TERMINAL_RUN, type NodeStatus, type RunStatus } from "@galley/runs";
 import type { Db } from "@galley/db";
 import { getRunDetail, NODE_SELECT, testResultsOf, toNodeView, type TNodeRunView } from "./read-models/runs";
+import { waitingForPool, type RunWaiting } from "./read-models/worker-pools";
 
 export interface RunWatchOptions {
   /** Without notifications (none lost, normally) the run is still re-read this often. */
@@ -14,6 +15,10 @@ export interface RunWatchOptions {
   logLinesPerNode?: number;
   /** A cancelled run's running nodes stop within seconds; past this the watch ends anyway. */
   settleGraceMs?: number;
+  /** How often an unfinished run re-checks whether it waits for its pool (workers come and go without touching the run). */
+  waitingCheckMs?: number;
+  /** A worker whose heartbeat is older than this counts as gone. */
+  workerStaleMs?: number;
 }
 
 export interface RunSubscriber {
@@ -72,9 +77,14 @@ export class RunWatch {
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
+  private waitingPoll: ReturnType<typeof setInterval> | undefined;
+  /** "waiting for a worker in pool X" (none, or at capacity): sent as `waiting` events when it changes. */
+  private waiting: RunWaiting | null = null;
+  private waitingKey = "null";
+  private checkingWaiting = false;
 
   constructor(private readonly db: Db, private readonly runId: string, options: RunWatchOptions, private readonly onClosed: () => void) {
-    this.o = { safetyPollMs: 60_000, minGapMs: 100, logLinesPerNode: 500, settleGraceMs: 60_000, ...options };
+    this.o = { safetyPollMs: 60_000, minGapMs: 100, logLinesPerNode: 500, settleGraceMs: 60_000, waitingCheckMs: 5_000, workerStaleMs: 60_000, ...options };
   }
 
   /** Registers before reading the snapshot, so a change after it always reaches the page. */
@@ -88,6 +98,7 @@ export class RunWatch {
       sub.send("snapshot", detail);
       entry.ready = true;
       const queued = entry.queued.splice(0);
+      if (this.waiting && !queued.some(([e]) => e === "waiting")) sub.send("waiting", this.waiting);
       for (const [e, d] of queued) sub.send(e, d);
       if (queued.some(([e]) => e === "end")) {
         this.remove(sub);
@@ -125,6 +136,7 @@ export class RunWatch {
     this.closed = true;
     clearTimeout(this.timer);
     clearInterval(this.poll);
+    clearInterval(this.waitingPoll);
     this.onClosed();
   }
 
@@ -139,6 +151,27 @@ export class RunWatch {
     if (TERMINAL_RUN.has(this.runState.status as RunStatus)) this.settledSince = Date.now();
     this.lastRead = Date.now();
     this.poll = setInterval(() => Date.now() - this.lastRead >= this.o.safetyPollMs && this.changed(), Math.min(this.o.safetyPollMs, 5_000));
+    await this.checkWaiting();
+    this.waitingPoll = setInterval(() => void this.checkWaiting(), this.o.waitingCheckMs);
+  }
+
+  /** One indexed query per unfinished watched run per interval; a settled run stops asking. */
+  private async checkWaiting(): Promise<void> {
+    if (this.closed || this.checkingWaiting || this.settledSince !== null) return;
+    this.checkingWaiting = true;
+    try {
+      const w = await waitingForPool(this.db, this.runId, this.o.workerStaleMs);
+      const key = JSON.stringify(w);
+      if (key !== this.waitingKey) {
+        this.waiting = w;
+        this.waitingKey = key;
+        this.broadcast("waiting", w);
+      }
+    } catch {
+      // Retried at the next interval; the banner keeps its last state meanwhile.
+    } finally {
+      this.checkingWaiting = false;
+    }
   }
 
   private broadcast(event: string, data: unknown): void {
@@ -206,7 +239,14 @@ export class RunWatch {
       this.runState = { status: run.status, finishedAt: run.finishedAt?.getTime() };
       this.broadcast("run", { id: this.runId, ...run });
     }
-    if (TERMINAL_RUN.has(run.status as RunStatus)) this.settledSince ??= Date.now();
+    if (TERMINAL_RUN.has(run.status as RunStatus)) {
+      this.settledSince ??= Date.now();
+      if (this.waiting) {
+        this.waiting = null;
+        this.waitingKey = "null";
+        this.broadcast("waiting", null);
+      }
+    }
     const settled = this.settledSince !== null && this.drain.size === 0 && (this.open.size === 0 || Date.now() - this.settledSince > this.o.settleGraceMs);
     if (settled) this.endAll(run.status);
   }

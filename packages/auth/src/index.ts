@@ -9,4 +9,4 @@ export { signOut, signOutEverywhere } from "./sign-out";
 export { getSessionUser } from "./get-session-user";
 export { createAccessToken, authenticateToken, revokeAccessToken } from "./access-tokens";
 export { parseBasicAuth, authenticateBasic, type BasicCredentials } from "./basic-auth";
-export { can, decide, kitchenAccess, kitchenDenial, type Action, type EnvironmentAction, type KitchenAction, type KitchenNeed, type KitchenAccess, type KitchenFacts, type Denial, type Resource, type Actor, type EnvironmentKind } from "./policy";
+export { can, decide, kitchenAccess, kitchenDenial, type Action, type EnvironmentAction, type InstallationAction, type KitchenAction, type KitchenNeed, type KitchenAccess, type KitchenFacts, type Denial, type Resource, type Actor, type EnvironmentKind } from "./policy";

@@ -28,6 +28,14 @@ function allowed(action: Action, env: typeof devEnv | typeof prodEnv): Role[] {
   return ROLES.filter((r) => can(user(r), action, env));
 }
 
+describe("installation rules", () => {
+  it("only admins manage workers and their credentials", () => {
+    expect(ROLES.filter((r) => can(user(r), "manage_workers", { type: "installation" }))).toEqual(["admin"]);
+    expect(decide(user("production"), "manage_workers", { type: "installation" })).toMatchObject({ code: "forbidden" });
+    expect(decide(null, "manage_workers", { type: "installation" })).toMatchObject({ code: "unauthenticated" });
+  });
+});
+
 describe("environment rules", () => {
   it("only admin and dataops manage the development vault", () => {
     expect(allowed("manage_vault", devEnv)).toEqual(["admin", "dataops"]);

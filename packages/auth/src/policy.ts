@@ -34,7 +34,14 @@ export type KitchenAction = "view" | "fetch" | "read_runs" | "read" | "staff" | 
 /** `merge-into` is `write` under its old name (merging into a Kitchen changes it). */
 export type KitchenNeed = KitchenAction | "merge-into";
 
-export type Action = EnvironmentAction | KitchenAction;
+/**
+ * Actions on the installation itself, not on one environment or Kitchen:
+ * - `manage_workers`: see every worker and credential, issue and revoke worker credentials, set
+ *   pools' capacity and move environments between pools (what a worker host may run and open).
+ */
+export type InstallationAction = "manage_workers";
+
+export type Action = EnvironmentAction | KitchenAction | InstallationAction;
 
 export interface KitchenFacts {
   name: string;
@@ -47,7 +54,7 @@ export interface KitchenFacts {
   reviewers?: readonly string[];
 }
 
-export type Resource = ({ type: "environment"; kind: EnvironmentKind }) | ({ type: "kitchen" } & KitchenFacts);
+export type Resource = ({ type: "environment"; kind: EnvironmentKind }) | ({ type: "kitchen" } & KitchenFacts) | { type: "installation" };
 
 export interface Actor {
   id: string;
@@ -184,11 +191,23 @@ function environmentDenial(actor: Actor, action: EnvironmentAction, kind: Enviro
   return { code: "forbidden", message: `your role (${actor.role}) may not ${what[action]}: only ${who ? `${who} and ` : ""}admins may` };
 }
 
+const INSTALLATION_RULES: Record<InstallationAction, readonly Role[]> = {
+  // A worker credential carries a pool's vault keys: only admins hand them out.
+  manage_workers: ["admin"],
+};
+
+function installationDenial(actor: Actor, action: InstallationAction): Denial | null {
+  if (!(action in INSTALLATION_RULES)) throw new Error(`policy: ${action} is not an installation action`);
+  if (INSTALLATION_RULES[action].includes(actor.role)) return null;
+  return { code: "forbidden", message: `your role (${actor.role}) may not manage worker hosts and their credentials: only admins may` };
+}
+
 const KITCHEN_ACTIONS = new Set<string>(["view", "fetch", "read_runs", "read", "staff", "write", "run", "own", "merge-into", "switch_schedule"]);
 
 /** The one decision: null when `actor` may do `action` on `resource`, otherwise the refusal. */
 export function decide(actor: Actor | null | undefined, action: Action | "merge-into", resource: Resource): Denial | null {
   if (!actor) return { code: "unauthenticated", message: "sign in first" };
+  if (resource.type === "installation") return installationDenial(actor, action as InstallationAction);
   if (resource.type === "environment") {
     if (KITCHEN_ACTIONS.has(action) && action !== "view" && action !== "write") {
       throw new Error(`policy: ${action} is a Kitchen action, not an environment action`);

@@ -12,3 +12,4 @@ export { workerStatus } from "./worker-status";
 export type { WorkerStatus } from "./worker-status";
 export { POOL_NAME, ZIssueWorkerCredentialInput, ZPoolName, ZSetPoolCapacityInput } from "./schemas";
 export type { TIssueWorkerCredentialInput, TSetPoolCapacityInput } from "./schemas";
+export { moveEnvironmentToPool } from "./move-environment-pool";

@@ -13,7 +13,7 @@ import { StatusBadge } from "./status-badge";
 import { durationBetween, formatDuration, isRunActive } from "./status";
 import type { LayoutWire, NodeWire, RunDetailWire, RunWire } from "./types";
 import { useNodeLogs } from "./use-node-logs";
-import { useRunEvents, type Connection } from "./use-run-events";
+import { useRunEvents, type Connection, type RunWaitingWire } from "./use-run-events";
 
 const CONNECTION_TEXT: Record<Connection, string> = {
   connecting: "connecting…",
@@ -33,8 +33,9 @@ function compiledNodes(compiled: unknown): Map<string, unknown> {
 }
 
 /** `renderedAt`: the server's clock at render, so server and browser draw the same durations first. */
-export function RunLive({ initial, layout, canRun, renderedAt }: { initial: RunDetailWire; layout: LayoutWire; canRun: boolean; renderedAt: number }) {
+export function RunLive({ initial, layout, canRun, renderedAt, waiting: initialWaiting = null }: { initial: RunDetailWire; layout: LayoutWire; canRun: boolean; renderedAt: number; waiting?: RunWaitingWire | null }) {
   const [run, setRun] = useState<RunWire>(initial.run);
+  const [waiting, setWaiting] = useState<RunWaitingWire | null>(initialWaiting);
   const [nodes, setNodes] = useState<NodeWire[]>(initial.nodes);
   const [selected, setSelected] = useState<string | null>(() => firstInteresting(initial.nodes));
   // Until the person picks a node, a node failing while they watch takes the panel (its log is what they need).
@@ -56,6 +57,7 @@ export function RunLive({ initial, layout, canRun, renderedAt }: { initial: RunD
     onNode: (n) => setNodes((prev) => prev.map((p) => (p.nodeId === n.nodeId ? n : p))),
     onLog: (nodeId, line) => logs.onLine(nodeId, line),
     onRun: (r) => setRun((prev) => ({ ...prev, ...r })),
+    onWaiting: setWaiting,
   });
 
   useEffect(() => {
@@ -87,6 +89,7 @@ export function RunLive({ initial, layout, canRun, renderedAt }: { initial: RunD
 
   return (
     <div className="space-y-6">
+      {waiting && isRunActive(run.status) && <WaitingBanner waiting={waiting} />}
       <RunHeader run={run} duration={duration} connection={connection} onReconnect={reconnect} canRun={canRun} />
       {run.error && run.status !== "cancelled" && <p className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">{run.error}</p>}
       <section>
@@ -111,6 +114,17 @@ export function RunLive({ initial, layout, canRun, renderedAt }: { initial: RunD
         </details>
       </section>
     </div>
+  );
+}
+
+function WaitingBanner({ waiting }: { waiting: RunWaitingWire }) {
+  return (
+    <p className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="waiting-for-pool" data-reason={waiting.reason}>
+      Waiting for a worker in pool <span className="font-mono">{waiting.pool}</span>
+      {waiting.reason === "capacity"
+        ? `: the pool is at its capacity limit (${waiting.running} of ${waiting.limit} nodes running); its queued nodes start as running ones finish.`
+        : ": no live worker serves it; its queued nodes start when one is running."}
+    </p>
   );
 }
 

@@ -11,7 +11,11 @@ export interface RunEventHandlers {
   onNode(node: NodeWire): void;
   onLog(nodeId: string, line: LogLine): void;
   onRun(run: Partial<RunWire> & { status: string }): void;
+  /** The run waits for its pool (no live worker, or at its capacity limit); null when not. */
+  onWaiting?(waiting: RunWaitingWire | null): void;
 }
+
+export type RunWaitingWire = { pool: string; reason: "no_worker" } | { pool: string; reason: "capacity"; limit: number; running: number };
 
 export function useRunEvents(runId: string, enabled: boolean, handlers: RunEventHandlers): { connection: Connection; reconnect(): void } {
   const [connection, setConnection] = useState<Connection>(enabled ? "connecting" : "ended");
@@ -33,6 +37,7 @@ export function useRunEvents(runId: string, enabled: boolean, handlers: RunEvent
     on("node", (n) => h.current.onNode(n));
     on("log", (l) => l.nodeId && h.current.onLog(l.nodeId, l));
     on("run", (r) => h.current.onRun(r));
+    on("waiting", (w) => h.current.onWaiting?.(w));
     on("end", () => {
       // The run settled: close before EventSource reconnects on its own.
       es.close();

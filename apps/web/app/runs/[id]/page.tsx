@@ -40,12 +40,7 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
     <>
       <AppHeader user={user} />
       <main className="mx-auto max-w-6xl px-6 py-8">
-        {waiting && (
-          <p className="mb-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="waiting-for-pool">
-            Waiting for a worker in pool <span className="font-mono">{waiting}</span>: its queued nodes start when one is running.
-          </p>
-        )}
-        <RunLive initial={toWire(detail)} layout={layout} canRun={canRun} renderedAt={Date.now()} />
+        <RunLive initial={toWire(detail)} layout={layout} canRun={canRun} renderedAt={Date.now()} waiting={waiting} />
       </main>
     </>
   );
