@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { connectRedis, createQueues } from "@galley/queue";
 import { kekIdOf, kekIdOfSealed, keyringForPool, kitchenRolePassword, loadKeyring, openSecret, resolveGalleyCredentials, setEnvironmentPool, setSecret } from "@galley/vault";
+import { openPoolKeys, revokeWorkerCredential } from "@galley/workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commit, run, waitForRun } from "../../apps/worker/src/testing";
 import { setUpHostsGalley, sqlFanOut, waitUntil, type HostWorker, type HostsGalley } from "./helpers/hosts-galley";
@@ -22,8 +23,8 @@ let h: HostsGalley;
 let a: HostWorker;
 let b: HostWorker;
 let p: HostWorker;
-// Production's own key: the control plane (this process) and the production host hold it; the
-// development hosts hold only the main key.
+// Production's own key: the control plane (this process) holds it, and the production host receives
+// it sealed in its production credential; the development hosts' credentials carry only the main key.
 const productionKek = randomBytes(32).toString("base64");
 const TOKEN = `prod-token-${randomBytes(8).toString("hex")}`;
 
@@ -41,7 +42,7 @@ async function finalResults(runId: string): Promise<Record<string, number>> {
 
 describe.skipIf(!!why)("worker hosts", () => {
   beforeAll(async () => {
-    h = await setUpHostsGalley(3);
+    h = await setUpHostsGalley(3, { poolKeks: `production=${productionKek}` });
     await commit(h.g, "dev", { ...sqlFanOut("wide", 200, "select 1"), ...sqlFanOut("slow", 24, "select pg_sleep(2)") });
     await commit(h.g, "production", sqlFanOut("nightly", 12, "select length('{{vault.API_TOKEN}}')"));
     const controlPlane = { db: h.g.db, keyring: loadKeyring({ kek: h.kek, kekFile: "/nonexistent", create: false, poolKeks: `production=${productionKek}` }) };
@@ -49,7 +50,7 @@ describe.skipIf(!!why)("worker hosts", () => {
     const admin = await h.g.db.user.findFirstOrThrow({ where: { role: "admin" }, select: { id: true } });
     await setEnvironmentPool(controlPlane, { environmentId: prod.id, pool: "production", actorId: admin.id });
     await setSecret(controlPlane, { environmentId: prod.id, name: "API_TOKEN", value: TOKEN, actorId: admin.id });
-    [a, b, p] = await Promise.all([h.start(0, "default"), h.start(1, "default"), h.start(2, "production", { env: { GALLEY_KEK: productionKek } })]);
+    [a, b, p] = await Promise.all([h.start(0, "default"), h.start(1, "default"), h.start(2, "production")]);
   }, 420_000);
 
   afterAll(async () => {
@@ -89,6 +90,10 @@ describe.skipIf(!!why)("worker hosts", () => {
     const prod = await h.g.db.environment.findUniqueOrThrow({ where: { name: "production" }, select: { id: true } });
     const sealed = await h.g.db.vaultSecret.findMany({ where: { environmentId: prod.id }, select: { name: true, version: true, ciphertext: true } });
     expect(sealed.map((s) => s.name)).toEqual(expect.arrayContaining(["API_TOKEN", "WAREHOUSE_PASSWORD"]));
+    // What each host's credential carries: the development hosts the main key only, production its own key only.
+    const wrapped = async (w: HostWorker) => (await h.g.db.workerCredential.findUniqueOrThrow({ where: { id: w.credential.id }, select: { wrappedKeys: true } })).wrappedKeys!;
+    for (const w of [a, b]) expect(openPoolKeys(w.credential.token, w.credential.id, "default", await wrapped(w)).map((k) => k.toString("base64"))).toEqual([h.kek]);
+    expect(openPoolKeys(p.credential.token, p.credential.id, "production", await wrapped(p)).map((k) => k.toString("base64"))).toEqual([productionKek]);
     const devHostKeyring = loadKeyring({ kek: h.kek, kekFile: "/nonexistent", create: false });
     const prodHostKeyring = loadKeyring({ kek: productionKek, kekFile: "/nonexistent", create: false });
     for (const s of sealed) {
@@ -161,6 +166,27 @@ describe.skipIf(!!why)("worker hosts", () => {
     const mine = (await nodeRows(runId)).filter((n) => n.workerId === c.workerId);
     // Nothing started on it after it began draining (one second for the clock of the claim).
     for (const n of mine) expect(n.startedAt!.getTime()).toBeLessThanOrEqual(drainingAt.getTime() + 1_000);
+    expect(Object.values(await finalResults(runId)).every((n) => n === 1)).toBe(true);
+  });
+
+  it("a host whose credential is revoked takes no new node, finishes its running ones and exits; the other host runs the rest", async () => {
+    const d = await h.start(0, "default");
+    const { runId } = await run(h.g, "dev", "slow");
+    await waitUntil("both default hosts running nodes", async () => {
+      const rows = await nodeRows(runId);
+      return [b.workerId, d.workerId].every((w) => rows.some((n) => n.status === "running" && n.workerId === w));
+    }, 60_000);
+    const revokedAt = new Date();
+    await revokeWorkerCredential({ db: h.g.db }, { credentialId: b.credential.id, actorId: null });
+    const running = (await nodeRows(runId)).filter((n) => n.status === "running" && n.workerId === b.workerId).map((n) => n.nodeId);
+    expect((await b.exited).code).toBe(78);
+    expect(b.output.join("")).toContain("worker credential revoked: taking no new node, finishing the running ones, then exiting");
+    const r = await waitForRun(h.g.db, runId, 180_000);
+    expect(r.status).toBe("succeeded");
+    const rows = await nodeRows(runId);
+    for (const id of running) expect(rows.find((n) => n.nodeId === id)).toMatchObject({ status: "succeeded", workerId: b.workerId });
+    for (const n of rows.filter((n) => n.workerId === b.workerId)) expect(n.startedAt!.getTime()).toBeLessThanOrEqual(revokedAt.getTime() + 1_000);
+    expect(rows.every((n) => n.workerId === b.workerId || n.workerId === d.workerId)).toBe(true);
     expect(Object.values(await finalResults(runId)).every((n) => n === 1)).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
 // A seeded Galley whose workers run on "hosts" (network namespaces from ./netns): each worker has
-// its own empty data directory, no repository and no key file, and reaches PostgreSQL and Redis
-// at the gateway only. Shared by the hosts suite and the hosts benchmarks.
+// its own empty data directory, no repository, no key file and no GALLEY_KEK (its pool's keys come
+// sealed in the worker credential it starts with), and reaches PostgreSQL and Redis at the gateway only. Shared by the hosts suite and the hosts benchmarks.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { loadKeyring } from "@galley/vault";
+import { issueWorkerCredential } from "@galley/workers";
 import { setUpGalley, tearDownGalley, type WorkerEnv } from "../../../apps/worker/src/testing";
 import { createHosts, type Hosts } from "./netns";
 
@@ -19,21 +21,26 @@ export interface HostWorker {
   output: string[];
   /** `hostname:pid`, as the worker writes in node_runs.worker_id. */
   workerId: string;
+  /** The credential it was started with (issued for its pool by the control plane, as an admin would). */
+  credential: { id: string; token: string };
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
 export interface HostsGalley {
   g: WorkerEnv;
   hosts: Hosts;
-  /** The vault key (the seed's), given to the workers that may hold it. */
+  /** The main vault key (the seed's): the control plane's; hosts get keys only through their credentials. */
   kek: string;
   prefix: string;
   workers: HostWorker[];
   start(hostIndex: number, pool: string, opts?: { concurrency?: number; env?: Record<string, string> }): Promise<HostWorker>;
+  /** The control plane's key ring (main key and GALLEY_POOL_KEKS), which seals credentials' pool keys. */
+  poolKeks?: string;
   teardown(): Promise<void>;
 }
 
-export async function setUpHostsGalley(hostCount: number): Promise<HostsGalley> {
+/** `poolKeks`: the control plane's GALLEY_POOL_KEKS, so a pool's credentials carry its own key. */
+export async function setUpHostsGalley(hostCount: number, opts: { poolKeks?: string } = {}): Promise<HostsGalley> {
   const g = await setUpGalley("local");
   const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   let hosts: Hosts;
@@ -51,9 +58,12 @@ export async function setUpHostsGalley(hostCount: number): Promise<HostsGalley> 
   dbUrl.hostname = hosts.gateway;
   const workers: HostWorker[] = [];
 
-  const start: HostsGalley["start"] = async (hostIndex, pool, opts = {}) => {
+  const start: HostsGalley["start"] = async (hostIndex, pool, startOpts = {}) => {
     const ns = hosts.namespaces[hostIndex];
     const dataDir = mkdtempSync(path.join(os.tmpdir(), `galley-host${hostIndex}-`));
+    // Its pool's keys reach the host only inside this credential (no GALLEY_KEK, no key file).
+    const keyring = loadKeyring({ kek, kekFile: "/nonexistent", create: false, poolKeks: opts.poolKeks });
+    const credential = await issueWorkerCredential({ db: g.db, keyring }, { pool, name: `${ns} ${pool}`, actorId: null });
     // Only what a worker host is given: no TEST_DATABASE_URL, no data directory of the web app.
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -64,17 +74,17 @@ export async function setUpHostsGalley(hostCount: number): Promise<HostsGalley> 
       GALLEY_QUEUE_PREFIX: prefix,
       GALLEY_EXECUTOR: "local",
       LOG_LEVEL: "info",
-      GALLEY_KEK: kek,
-      ...opts.env,
+      GALLEY_WORKER_CREDENTIAL: credential.token,
+      ...startOpts.env,
     };
-    const args = ["netns", "exec", ns, process.execPath, "--import", "tsx", path.join(ROOT, "apps/worker/src/main.ts"), "--role", "nodes", "--pool", pool, "--concurrency", String(opts.concurrency ?? 4)];
+    const args = ["netns", "exec", ns, process.execPath, "--import", "tsx", path.join(ROOT, "apps/worker/src/main.ts"), "--role", "nodes", "--pool", pool, "--concurrency", String(startOpts.concurrency ?? 4)];
     // `ip netns exec` execs the command: the child's pid is the worker's.
     const child = spawn("ip", args, { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     const output: string[] = [];
     child.stdout!.on("data", (d) => output.push(String(d)));
     child.stderr!.on("data", (d) => output.push(String(d)));
     const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
-    const w: HostWorker = { ns, pool, dataDir, child, output, workerId: `${os.hostname()}:${child.pid}`, exited };
+    const w: HostWorker = { ns, pool, dataDir, child, output, workerId: `${os.hostname()}:${child.pid}`, exited, credential: { id: credential.id, token: credential.token } };
     workers.push(w);
     // Generous: tsx compiles the worker at start, slow on a loaded 2-core machine.
     await waitUntil(`worker on ${ns} started`, async () => {
@@ -92,7 +102,7 @@ export async function setUpHostsGalley(hostCount: number): Promise<HostsGalley> 
     await hosts.teardown();
     await tearDownGalley(g);
   };
-  return { g, hosts, kek, prefix, workers, start, teardown };
+  return { g, hosts, kek, prefix, workers, start, teardown, poolKeks: opts.poolKeks };
 }
 
 export function sleep(ms: number): Promise<void> {
