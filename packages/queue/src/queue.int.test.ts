@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { assertNoEviction, connectRedis, readEvictionPolicy, type Redis } from "./redis";
 import { bullQueue, createQueues, enqueue, type Queues } from "./queues";
-import { createWorker, type GalleyWorker, type JobContext } from "./worker";
+import { createWorker, JobHandedBack, type GalleyWorker, type JobContext } from "./worker";
 import { createQueueHealth } from "./health";
 import { toBullJobId } from "./catalogue";
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from "./test-helpers";
@@ -88,6 +88,43 @@ describe("enqueue and dequeue", () => {
     startWorker("node.execute", async (_p, ctx) => void seen.push(ctx), { connection: workerConn, prefix, concurrency: 2, logger: quiet });
     await waitFor("completion", async () => (await queues.jobState("node.execute", jobId)) === "completed");
     expect(seen.map((c) => [c.jobId, c.delivery])).toEqual([[jobId, 1]]);
+  });
+
+  it("a job handed back goes to another worker without using an attempt; BullMQ global concurrency caps active jobs", async () => {
+    const runId = randomUUID();
+    const { jobId } = await enqueue(queues, "node.execute", { runId, nodeId: "a", attempt: 1 });
+    let refused = 0;
+    // A worker whose credential was revoked: it takes the job and hands it back.
+    const revoked = startWorker("node.execute", async () => {
+      refused++;
+      throw new JobHandedBack("worker credential revoked", 100);
+    }, { connection: workerConn, prefix, concurrency: 1, logger: quiet });
+    await waitFor("handed back", () => refused >= 1);
+    await revoked.close();
+    const ran: JobContext[] = [];
+    const other = startWorker("node.execute", async (_p, ctx) => void ran.push(ctx), { connection: workerConn, prefix, concurrency: 1, logger: quiet });
+    await waitFor("completion", async () => (await queues.jobState("node.execute", jobId)) === "completed");
+    expect(ran.map((c) => c.jobId)).toEqual([jobId]);
+    const job = await bullQueue(queues, "node.execute").getJob(toBullJobId(jobId));
+    // The run that completed it is the only attempt BullMQ counted (a used attempt would make it 2).
+    expect(job?.attemptsMade).toBe(1);
+    expect(job?.failedReason ?? null).toBeNull();
+
+    await other.close();
+
+    // Capacity: two workers of 3, a limit of 2 on the queue, never more than 2 at once.
+    await queues.setConcurrencyLimit("node.execute", undefined, 2);
+    const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => enqueue(queues, "node.execute", { runId, nodeId: `n${i}`, attempt: 1 })));
+    let active = 0;
+    let peak = 0;
+    const handler = async () => {
+      peak = Math.max(peak, ++active);
+      await new Promise((r) => setTimeout(r, 150));
+      active--;
+    };
+    for (let i = 0; i < 2; i++) startWorker("node.execute", handler, { connection: workerConn, prefix, concurrency: 3, logger: quiet });
+    await waitFor("all done", async () => (await Promise.all(ids.map((x) => queues.jobState("node.execute", x.jobId)))).every((st) => st === "completed"), 30_000);
+    expect(peak).toBe(2);
   });
 
   it("fails an invalid payload on dequeue once, without calling the handler or retrying", async () => {
