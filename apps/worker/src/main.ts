@@ -10,7 +10,7 @@ import { AnalyticsRepo } from "@galley/git";
 import { assertNoEviction, connectRedis, createQueues, createWorker, JobHandedBack, startOutboxDispatcher } from "@galley/queue";
 import { executeNode, reconcileRuns } from "@galley/runs";
 import { createKeyring, loadKeyring, resolveGalleyCredentials, resolveSecrets, type Keyring } from "@galley/vault";
-import { beatWorker, isCredentialLive, markWorkerStopped, poolCapacity, registerWorker } from "@galley/workers";
+import { beatWorker, markWorkerStopped, poolCapacity, registerWorker } from "@galley/workers";
 import { EnvironmentWarehouses, JANITOR_LOCK, startJanitor, viewJournal, warehouseSchemas } from "@galley/kitchens";
 import { SCHEDULE_MERGE_DRIVERS } from "@galley/schedules";
 import { prepareDeclaredWrites, runSql, withTestSession } from "@galley/warehouse";
@@ -77,16 +77,15 @@ async function main() {
   const nodeWorker = createWorker(
     "node.execute",
     async (payload) => {
-      // A job taken after the credential was revoked goes back to the pool's queue, not run here.
-      if (revoked || !(await isCredentialLive({ db }, registration.credentialId))) {
-        onRevoked("job");
-        throw new JobHandedBack("worker credential revoked");
-      }
+      // A job taken after the credential was revoked goes back to the pool's queue, not run here:
+      // the claim itself checks the credential (one statement), so no node starts after a revocation.
+      if (revoked) throw new JobHandedBack("worker credential revoked");
       running++;
+      let result: Awaited<ReturnType<typeof executeNode>>;
       try {
-        await executeNode(
+        result = await executeNode(
           {
-            db, workerId, source, executor, dispatchNow, logger,
+            db, workerId, source, executor, dispatchNow, logger, credentialId: registration.credentialId,
             resolveSecrets: (q) => resolveSecrets({ db, keyring }, q),
             runSql: async (q) => {
               const wh = await warehouses.get(q.environmentId);
@@ -116,6 +115,10 @@ async function main() {
         );
       } finally {
         running--;
+      }
+      if (result === "revoked") {
+        onRevoked("job");
+        throw new JobHandedBack("worker credential revoked");
       }
     },
     { connection: redis, prefix: config.GALLEY_QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, logger, pool },

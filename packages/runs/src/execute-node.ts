@@ -2,7 +2,7 @@ import { AppError, isAppError, redactText, type Logger } from "@galley/core";
 import type { Db } from "@galley/db";
 import type { Executor, NodeSpec } from "@galley/executor";
 import { matchFiles, renderNode, type PipelineNode, type VariableScope } from "@galley/pipelines";
-import { claimNode, renewLease } from "./claim-node";
+import { claimNode, credentialRevoked, renewLease } from "./claim-node";
 import { completeNode, type NodeOutcome } from "./complete-node";
 import { LogSink } from "./log-sink";
 import { runNodeTests, type WithTestSession } from "./run-node-tests";
@@ -49,6 +49,8 @@ export interface ExecuteNodeDeps {
   logger: Logger;
   leaseMs?: number;
   renewEveryMs?: number;
+  /** The worker's credential: checked live inside the claim itself (a revoked worker claims nothing). */
+  credentialId?: string;
 }
 
 export interface NodeJob {
@@ -63,10 +65,11 @@ export interface NodeJob {
  * adopts that worker's container of the same attempt (the executor waits for it) and kills any
  * other, so a node never has two containers and never runs its side effects twice.
  */
-export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<"done" | "skipped"> {
+export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<"done" | "skipped" | "revoked"> {
   const leaseMs = deps.leaseMs ?? 8_000;
-  const claimed = await claimNode(deps.db, { ...job, workerId: deps.workerId, leaseMs });
-  if (!claimed) return "skipped";
+  const claimed = await claimNode(deps.db, { ...job, workerId: deps.workerId, leaseMs, credentialId: deps.credentialId });
+  // "revoked": nothing was claimed or run; the caller hands the job back to its queue.
+  if (!claimed) return deps.credentialId && (await credentialRevoked(deps.db, deps.credentialId)) ? "revoked" : "skipped";
   const log = deps.logger.child({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt });
   if (claimed.tookOver) {
     // Earlier attempts' containers go; this attempt's own is adopted by the executor's run().

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@galley/db/testing";
 import { cancelRun } from "./cancel-run";
-import { claimNode, renewLease } from "./claim-node";
+import { claimNode, credentialRevoked, renewLease } from "./claim-node";
 import { completeNode } from "./complete-node";
 import { createRun } from "./create-run";
 import { LogSink } from "./log-sink";
@@ -83,6 +83,20 @@ describe("run orchestration in PostgreSQL", () => {
     const done = await completeNode({ db: t.db }, { runId, nodeId: "a", attempt: 1, workerId: "w2", outcome: { status: "succeeded" } });
     expect(done.runStatus).toBe("succeeded");
     expect(await claimNode(t.db, { runId, nodeId: "a", attempt: 1, workerId: "w3", leaseMs: 10_000 })).toBeNull();
+  });
+
+  it("a worker whose credential is revoked claims nothing, in the claim's own statement", async () => {
+    const { runId } = await start({ a: [], b: [] });
+    const cred = await t.db.workerCredential.create({ data: { pool: "default", tokenHash: `h${runId}`, tokenHint: "gwc_…test", wrappedKeys: "wc1:x:y:z" } });
+    const claimA = await claimNode(t.db, { runId, nodeId: "a", attempt: 1, workerId: "w1", leaseMs: 10_000, credentialId: cred.id });
+    expect(claimA).not.toBeNull();
+    await t.db.workerCredential.update({ where: { id: cred.id }, data: { revokedAt: new Date(), wrappedKeys: null } });
+    expect(await claimNode(t.db, { runId, nodeId: "b", attempt: 1, workerId: "w1", leaseMs: 10_000, credentialId: cred.id })).toBeNull();
+    expect(await credentialRevoked(t.db, cred.id)).toBe(true);
+    expect((await statuses(runId)).b).toBe("queued");
+    // Its node claimed before the revocation keeps its lease (it finishes); another worker takes b.
+    expect(await renewLease(t.db, { nodeRunId: claimA!.nodeRunId, workerId: "w1", leaseMs: 10_000 })).toBe(true);
+    expect(await claimNode(t.db, { runId, nodeId: "b", attempt: 1, workerId: "w2", leaseMs: 10_000 })).not.toBeNull();
   });
 
   it("cancel drops queued nodes and makes the running node's lease renewal fail", async () => {
