@@ -45,10 +45,12 @@ export class AnalyticsRepo {
     assertBranchName(opts.defaultBranch, "defaultBranch");
     const abs = path.resolve(dir);
     await mkdir(abs, { recursive: true });
-    await runProcess("git", ["init", "--quiet", "--bare", `--initial-branch=${opts.defaultBranch}`, "--", abs], {
-      cwd: abs,
-      env: baseGitEnv(),
-    });
+    await retryConfigLock(() =>
+      runProcess("git", ["init", "--quiet", "--bare", `--initial-branch=${opts.defaultBranch}`, "--", abs], {
+        cwd: abs,
+        env: baseGitEnv(),
+      }),
+    );
     const repo = new AnalyticsRepo(abs, opts);
     await mkdir(path.join(abs, HOOKS_DIR), { recursive: true });
     const who = opts.committer ?? { name: "Galley", email: "galley@localhost" };
@@ -72,7 +74,7 @@ export class AnalyticsRepo {
       ["user.name", who.name],
       ["user.email", who.email],
     ];
-    for (const [k, v] of settings) await repo.git.run(["config", "--", k, v]);
+    for (const [k, v] of settings) await retryConfigLock(() => repo.git.run(["config", "--", k, v]));
     return repo;
   }
 
@@ -184,5 +186,22 @@ export class AnalyticsRepo {
   /** Packs loose objects when git thinks it worthwhile; call from a periodic job, not per request. */
   async maintain(): Promise<void> {
     await this.git.run(["gc", "--auto", "--quiet"]);
+  }
+}
+
+/**
+ * `git init` and `git config` take the config file's lock (and init copies templates); two
+ * processes initialising one repository at once (two workers starting together on one data
+ * directory) make the loser fail. What they write is the same whoever wins: retry.
+ */
+async function retryConfigLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      // "could not lock config file", or init copying a template another init just wrote ("File exists").
+      if (attempt >= 50 || !/could not lock config file|File exists/.test(String((e as Error).message))) throw e;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
+    }
   }
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AnalyticsRepo } from "./analytics-repo";
@@ -23,6 +24,13 @@ async function rejection(p: Promise<unknown>) {
 }
 
 describe("AnalyticsRepo init and branches", () => {
+  it("processes initialising one repository at once all succeed (git config's lock is retried)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "galley-init-race-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const repos = await Promise.all(Array.from({ length: 8 }, () => AnalyticsRepo.init(path.join(dir, "repo.git"), { defaultBranch: "main" })));
+    expect(await repos[0].git.text(["config", "--get", "receive.denyDeletes"])).toBe("true");
+  });
+
   it("init is idempotent and applies the server settings", async () => {
     const { repo } = await setup();
     const again = await AnalyticsRepo.init(repo.dir, { defaultBranch: "main" });
