@@ -67,6 +67,14 @@ async function main() {
   let revoked = false;
   let shutdown: ((reason: string, exitCode?: number) => Promise<void>) | null = null;
   // Revoked: take no new node, finish the running ones, exit 78 (EX_CONFIG: a restart would be refused too).
+  const counted = async <T,>(work: Promise<T>): Promise<T> => {
+    running++;
+    try {
+      return await work;
+    } finally {
+      running--;
+    }
+  };
   const onRevoked = (seenBy: string) => {
     if (revoked) return;
     revoked = true;
@@ -80,42 +88,36 @@ async function main() {
       // A job taken after the credential was revoked goes back to the pool's queue, not run here:
       // the claim itself checks the credential (one statement), so no node starts after a revocation.
       if (revoked) throw new JobHandedBack("worker credential revoked");
-      running++;
-      let result: Awaited<ReturnType<typeof executeNode>>;
-      try {
-        result = await executeNode(
-          {
-            db, workerId, source, executor, dispatchNow, logger, credentialId: registration.credentialId,
-            resolveSecrets: (q) => resolveSecrets({ db, keyring }, q),
-            runSql: async (q) => {
-              const wh = await warehouses.get(q.environmentId);
-              // The user's SQL runs logged in as the Kitchen's role; Galley's user only does copy on
-              // first write and rebinding other schemas' views around it.
-              const as = await warehouses.asKitchen(q.environmentId, q.schema);
-              // Children's view definitions are saved in Galley's database before they are moved aside.
-              const journal = viewJournal(db, q.environmentId);
-              const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as, journal }).finally(() => as.close().catch(() => {}));
-              if (r.materialised.length) q.onLog(`copy on first write: ${r.materialised.join(", ")} became tables of this Kitchen`);
-              if (r.views.lost.length) q.onLog(`views of other Kitchens left absent (their table is gone): ${r.views.lost.map((l) => `${l.view} (${l.reason})`).join("; ")}`);
-              return { statements: r.statements, ms: Math.round(r.ms) };
-            },
-            warehouseEnv: (envId, schema) => warehouses.connectionEnv(envId, schema),
-            prepareWrites: async (envId, schema, tables) => (await prepareDeclaredWrites(await warehouses.get(envId), schema, tables)).materialised,
-            // Data tests read as the Kitchen's role, like the node itself: never Galley's user.
-            withTestSession: async (q, fn) => {
-              const as = await warehouses.asKitchen(q.environmentId, q.schema);
-              try {
-                return await withTestSession(as, { schema: q.schema, timeoutMs: q.timeoutMs }, fn);
-              } finally {
-                await as.close().catch(() => {});
-              }
-            },
+      const result = await counted(executeNode(
+        {
+          db, workerId, source, executor, dispatchNow, logger, credentialId: registration.credentialId,
+          resolveSecrets: (q) => resolveSecrets({ db, keyring }, q),
+          runSql: async (q) => {
+            const wh = await warehouses.get(q.environmentId);
+            // The user's SQL runs logged in as the Kitchen's role; Galley's user only does copy on
+            // first write and rebinding other schemas' views around it.
+            const as = await warehouses.asKitchen(q.environmentId, q.schema);
+            // Children's view definitions are saved in Galley's database before they are moved aside.
+            const journal = viewJournal(db, q.environmentId);
+            const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as, journal }).finally(() => as.close().catch(() => {}));
+            if (r.materialised.length) q.onLog(`copy on first write: ${r.materialised.join(", ")} became tables of this Kitchen`);
+            if (r.views.lost.length) q.onLog(`views of other Kitchens left absent (their table is gone): ${r.views.lost.map((l) => `${l.view} (${l.reason})`).join("; ")}`);
+            return { statements: r.statements, ms: Math.round(r.ms) };
           },
-          payload,
-        );
-      } finally {
-        running--;
-      }
+          warehouseEnv: (envId, schema) => warehouses.connectionEnv(envId, schema),
+          prepareWrites: async (envId, schema, tables) => (await prepareDeclaredWrites(await warehouses.get(envId), schema, tables)).materialised,
+          // Data tests read as the Kitchen's role, like the node itself: never Galley's user.
+          withTestSession: async (q, fn) => {
+            const as = await warehouses.asKitchen(q.environmentId, q.schema);
+            try {
+              return await withTestSession(as, { schema: q.schema, timeoutMs: q.timeoutMs }, fn);
+            } finally {
+              await as.close().catch(() => {});
+            }
+          },
+        },
+        payload,
+      ));
       if (result === "revoked") {
         onRevoked("job");
         throw new JobHandedBack("worker credential revoked");
