@@ -57,6 +57,9 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
           ) : (
             <span className="font-medium text-amber-700">no live worker in pool {env.pool}: runs of this environment wait until one starts</span>
           )}
+          {can(user, "manage_workers", { type: "installation" }) && (
+            <> · <Link href="/admin/workers" className="text-sky-700 underline">workers, credentials and capacity</Link></>
+          )}
         </p>
         <h2 className="mt-8 text-lg font-semibold text-slate-900">Vault</h2>
         <p className="mt-1 text-sm text-slate-600">
