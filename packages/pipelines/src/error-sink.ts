@@ -22,6 +22,33 @@ export class ErrorSink {
   push(error: PipelineError): void {
     this.errors.push(error);
   }
+
+  private readonly pending: Array<{ seq: number; secret: string; emit: () => void }> = [];
+
+  /**
+   * An error that holds only where the vault has no secret `secret`: `emit` reports it when
+   * `withVault` is asked about vault names that lack it. Until then no position is looked up.
+   */
+  unlessSecret(secret: string, emit: () => void): void {
+    this.pending.push({ seq: this.errors.length, secret, emit });
+  }
+
+  /** The errors plus the pending ones `vault` lacks the secret for, in the order they were found; no vault: none of those. */
+  withVault(vault: ReadonlySet<string> | undefined): PipelineError[] {
+    if (!vault || this.pending.length === 0) return [...this.errors];
+    const base = this.errors;
+    const out: PipelineError[] = [];
+    let k = 0;
+    for (const p of this.pending) {
+      while (k < p.seq) out.push(base[k++]);
+      if (vault.has(p.secret)) continue;
+      const before = base.length;
+      p.emit();
+      out.push(...base.splice(before));
+    }
+    while (k < base.length) out.push(base[k++]);
+    return out;
+  }
 }
 
 /** Orders errors by file, then line, so they read top to bottom. */

@@ -41,6 +41,33 @@ describe("layoutDag", () => {
     expect(countCrossings(graph, drawn)).toBe(0);
   });
 
+  it("counts crossings as a comparison of every pair of edges would", () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let trial = 0; trial < 30; trial++) {
+      const edges: Record<string, string[]> = {};
+      const layers: string[][] = [];
+      for (let l = 0; l < 4; l++) {
+        layers.push([]);
+        for (let k = 0; k < 1 + rnd(8); k++) {
+          const id = `l${l}_${k}`;
+          layers[l].push(id);
+          // Repeated parents and parents two layers up (long edges, not counted) on purpose.
+          edges[id] = l === 0 ? [] : Array.from({ length: rnd(4) }, () => { const up = layers[Math.max(0, l - 1 - rnd(2))]; return up[rnd(up.length)]; });
+        }
+      }
+      const graph = buildGraph(dag(edges));
+      const order = layers.map((ids) => ids.map((id) => graph.index.get(id)!).sort(() => rnd(3) - 1));
+      let expected = 0;
+      for (let l = 0; l + 1 < order.length; l++) {
+        const pairs: [number, number][] = [];
+        order[l].forEach((p, rp) => graph.children[p].forEach((c) => { const rc = order[l + 1].indexOf(c); if (rc >= 0) pairs.push([rp, rc]); }));
+        for (let a = 0; a < pairs.length; a++) for (let b = a + 1; b < pairs.length; b++) if ((pairs[a][0] - pairs[b][0]) * (pairs[a][1] - pairs[b][1]) < 0) expected++;
+      }
+      expect(countCrossings(graph, order)).toBe(expected);
+    }
+  });
+
   it("still draws a pipeline with a cycle, its nodes on a last layer", () => {
     const n = byId(layoutDag(dag({ a: [], b: ["a", "c"], c: ["b"] })));
     expect([n.a.layer, n.b.layer, n.c.layer]).toEqual([0, 1, 1]);

@@ -1,5 +1,5 @@
 import { originOf } from "./origin";
-import { scanTemplate, templatedStrings, type VariableRef } from "./templates";
+import { nodeTemplates, scanTemplate, type VariableRef } from "./templates";
 import type { Pipeline, PipelineNode } from "./types";
 
 /** Every variable a node uses, its SQL file included when its text is known. */
@@ -9,7 +9,7 @@ export function nodeRefs(node: PipelineNode, sources?: Readonly<Record<string, s
     if (!text.includes("{{")) return;
     for (const part of scanTemplate(text)) if (part.kind === "var" && part.ref) refs.push(part.ref);
   };
-  for (const t of templatedStrings(node)) scan(t.value);
+  for (const t of nodeTemplates(node)) scan(t.value);
   if (node.type === "sql" && node.sql_file && sources?.[node.sql_file] !== undefined) scan(sources[node.sql_file]);
   return refs;
 }

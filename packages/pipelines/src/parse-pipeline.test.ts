@@ -122,6 +122,27 @@ describe("parsePipeline: errors name file, line and field", () => {
     ]);
   });
 
+  it("checks each vault against the same parsed pipeline, errors in the order they were found", () => {
+    const r = parse(pipelineWith("  - id: a\n    type: sql\n    sql_file: a.sql\n"), ["a.sql"], { "a.sql": "select 1" });
+    expect(r.errors).toEqual([]);
+    // The vault checks wait for vault names; the other checks are not run again for each vault.
+    const sources = { "a.sql": "select {{vault.B}},\n  {{params.nope}}, {{vault.A}}" };
+    const messages = (vaultNames?: string[]) => validatePipeline(r.pipeline!, { sources, vaultNames }).map((e) => `${e.line}:${e.column} ${e.message.slice(0, 26)}`);
+    expect(messages([])).toEqual(["1:8 unknown variable {{vault.B", "2:3 unknown variable {{params.", "2:20 unknown variable {{vault.A"]);
+    expect(messages(["A"])).toEqual(["1:8 unknown variable {{vault.B", "2:3 unknown variable {{params."]);
+    expect(messages(["A", "B"])).toEqual(["2:3 unknown variable {{params."]);
+    expect(messages()).toEqual(["2:3 unknown variable {{params."]);
+    expect(messages(["B"])).toEqual(["2:3 unknown variable {{params.", "2:20 unknown variable {{vault.A"]);
+  });
+
+  it("checks a SQL file again when the sources given differ from those parsed", () => {
+    const r = parsePipeline({ path: FILE, content: pipelineWith("  - id: a\n    type: sql\n    sql_file: a.sql\n"), siblingFiles: ["a.sql"], sources: { "a.sql": "select 1" } });
+    expect(r.errors).toEqual([]);
+    expect(validatePipeline(r.pipeline!, { sources: { "a.sql": "select 1" } })).toEqual([]);
+    const errors = validatePipeline(r.pipeline!, { sources: { "a.sql": "select {{params.x}}" } });
+    expect(errors).toEqual([expect.objectContaining({ file: "pipelines/demo/a.sql", line: 1, column: 8, field: "nodes[0].sql_file" })]);
+  });
+
   it("refuses Galley's own credentials (issue 7 finding 4), even when the vault holds them", () => {
     const content = pipelineWith('  - id: a\n    type: container\n    image: alpine\n    env:\n      PGPASSWORD: "{{vault.WAREHOUSE_PASSWORD}}"\n      SALT: "{{vault.MASK_SALT}}"\n');
     // Refused by parsing itself, whatever the environment's vault holds.

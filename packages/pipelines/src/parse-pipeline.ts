@@ -28,7 +28,7 @@ export function parsePipeline(file: PipelineFileInput): ParseResult {
   }
   const sink = new ErrorSink(file.path, loaded.locator);
   // zod drops a `__proto__` key without a word, and as a plain object key it would set a prototype.
-  for (const path of protoKeys(loaded.value, [])) sink.at(path, 'the key "__proto__" is not allowed');
+  for (const path of protoKeys(loaded.value)) sink.at(path, 'the key "__proto__" is not allowed');
   if (sink.errors.length > 0) return { errors: sortErrors(sink.errors) };
   const parsed = ZPipelineFile.safeParse(loaded.value, { error: describeIssue });
   if (!parsed.success) {
@@ -41,15 +41,29 @@ export function parsePipeline(file: PipelineFileInput): ParseResult {
   return errors.length > 0 ? { errors } : { pipeline, errors };
 }
 
-function protoKeys(value: unknown, path: PropertyKey[]): PropertyKey[][] {
-  if (!value || typeof value !== "object") return [];
-  const found: PropertyKey[][] = [];
-  if (Array.isArray(value)) value.forEach((v, i) => found.push(...protoKeys(v, [...path, i])));
-  else {
-    for (const key of Object.keys(value)) {
-      if (key === "__proto__") found.push([...path, key]);
-      else found.push(...protoKeys((value as Record<string, unknown>)[key], [...path, key]));
+/** Paths of every `__proto__` key. One shared path stack: this walks every value of a big file. */
+function protoKeys(value: unknown, path: PropertyKey[] = [], found: PropertyKey[][] = []): PropertyKey[][] {
+  if (!value || typeof value !== "object") return found;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (!v || typeof v !== "object") continue;
+      path.push(i);
+      protoKeys(v, path, found);
+      path.pop();
     }
+    return found;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") {
+      found.push([...path, key]);
+      continue;
+    }
+    const v = (value as Record<string, unknown>)[key];
+    if (!v || typeof v !== "object") continue;
+    path.push(key);
+    protoKeys(v, path, found);
+    path.pop();
   }
   return found;
 }

@@ -116,6 +116,21 @@ export function templatedStrings(node: PipelineNode): TemplatedString[] {
   return out;
 }
 
+const templatesByNode = new WeakMap<PipelineNode, readonly TemplatedString[]>();
+
+/**
+ * The node's templated strings that hold a variable (or a stray `{{`), kept per node object: validation,
+ * planning and compiling each ask for them on every run click, and a node does not change once parsed.
+ */
+export function nodeTemplates(node: PipelineNode): readonly TemplatedString[] {
+  let found = templatesByNode.get(node);
+  if (!found) {
+    found = Object.freeze(templatedStrings(node).filter((t) => t.value.includes("{{")));
+    templatesByNode.set(node, found);
+  }
+  return found;
+}
+
 function collectStrings(path: FieldPath, value: unknown, add: (path: FieldPath, value: string) => void): void {
   if (typeof value === "string") add(path, value);
   else if (Array.isArray(value)) value.forEach((v, i) => collectStrings([...path, i], v, add));

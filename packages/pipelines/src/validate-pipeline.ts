@@ -23,22 +23,62 @@ export interface ValidationContext {
 /**
  * The checks that need the whole pipeline: ids, dependencies, cycles, files, variables, variations.
  * `parsePipeline` runs it already; call it again when more is known (the environment's vault names).
+ * Only the vault check depends on the call, so the rest is kept per pipeline object and source
+ * files (a Pipeline is a value: nothing changes one after parsing): compiling a run after parsing
+ * it, or checking every pipeline against a vault on the pipelines page, does not validate twice.
  */
 export function validatePipeline(pipeline: Pipeline, ctx: ValidationContext = {}): PipelineError[] {
   const origin = originOf(pipeline);
-  const sink = new ErrorSink(ctx.file ?? pipeline.path, ctx.locator ?? origin.locator);
+  const input: ValidationInput = {
+    file: ctx.file ?? pipeline.path,
+    locator: ctx.locator ?? origin.locator,
+    siblingFiles: ctx.siblingFiles ?? origin.siblingFiles,
+    sources: ctx.sources ?? origin.sources,
+  };
+  let done = validated.get(pipeline);
+  if (!done || !sameInput(done.input, input)) {
+    done = { input, sink: checkPipeline(pipeline, input) };
+    validated.set(pipeline, done);
+  }
+  return sortErrors(done.sink.withVault(ctx.vaultNames ? new Set(ctx.vaultNames) : undefined));
+}
+
+interface ValidationInput {
+  file: string;
+  locator?: Locator;
+  siblingFiles?: readonly string[];
+  sources?: Readonly<Record<string, string>>;
+}
+
+const validated = new WeakMap<Pipeline, { input: ValidationInput; sink: ErrorSink }>();
+
+function sameInput(a: ValidationInput, b: ValidationInput): boolean {
+  return a.file === b.file && a.locator === b.locator && a.siblingFiles === b.siblingFiles && sameSources(a.sources, b.sources);
+}
+
+// A run rebuilds the sources map from the same files: equal content counts as the same.
+function sameSources(a: ValidationInput["sources"], b: ValidationInput["sources"]): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+  return true;
+}
+
+function checkPipeline(pipeline: Pipeline, input: ValidationInput): ErrorSink {
+  const sink = new ErrorSink(input.file, input.locator);
   const expectedName = /(?:^|\/)pipelines\/([^/]+)\/pipeline\.yaml$/.exec(pipeline.path)?.[1];
   if (expectedName !== undefined && expectedName !== pipeline.name) {
     sink.at(["name"], `name "${pipeline.name}" must match its folder "${expectedName}"`);
   }
   const graph = validateGraph(pipeline, sink);
   validateTests(pipeline, sink);
-  const siblingFiles = ctx.siblingFiles ?? origin.siblingFiles;
-  if (siblingFiles) validateFiles(pipeline, siblingFiles, sink);
-  const reads = validateVariables(pipeline, graph, { vaultNames: ctx.vaultNames, sources: ctx.sources ?? origin.sources }, sink);
+  if (input.siblingFiles) validateFiles(pipeline, input.siblingFiles, sink);
+  const reads = validateVariables(pipeline, graph, { sources: input.sources }, sink);
   validateVariations(pipeline, graph, reads, sink);
   validateWrites(pipeline, sink);
-  return sortErrors(sink.errors);
+  return sink;
 }
 
 function validateVariations(pipeline: Pipeline, graph: Graph, reads: OutputReads, sink: ErrorSink): void {

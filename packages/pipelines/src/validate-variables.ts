@@ -1,11 +1,10 @@
 import { isGalleyCredential } from "@galley/core";
 import type { ErrorSink } from "./error-sink";
 import { ancestorOracle, type Graph } from "./graph";
-import { scanTemplate, templatedStrings, type TemplatePart, type VariableRef } from "./templates";
+import { nodeTemplates, scanTemplate, type TemplatePart, type VariableRef } from "./templates";
 import type { Pipeline, PipelineNode } from "./types";
 
 export interface VariableCheckContext {
-  vaultNames?: readonly string[];
   /** Sibling file contents: a node's `sql_file` text is a template too. */
   sources?: Readonly<Record<string, string>>;
 }
@@ -13,36 +12,42 @@ export interface VariableCheckContext {
 /** Node index → ids of nodes whose outputs it reads (variation checks need it). */
 export type OutputReads = Map<number, Set<string>>;
 
-/** Every variable in every templated field and SQL file must be known before anything runs. */
+/**
+ * Every variable in every templated field and SQL file must be known before anything runs.
+ * Whether a `{{vault.X}}` secret exists depends on the environment, not on the file: those checks
+ * go to `sink.unlessSecret`, so one validation serves every environment's vault names.
+ */
 export function validateVariables(pipeline: Pipeline, graph: Graph, ctx: VariableCheckContext, sink: ErrorSink): OutputReads {
-  const vault = ctx.vaultNames ? new Set(ctx.vaultNames) : undefined;
   let oracle: ((i: number, a: number) => boolean) | undefined;
   const isAncestor = (i: number, a: number) => (oracle ??= ancestorOracle(graph))(i, a);
   const reads: OutputReads = new Map();
 
   pipeline.nodes.forEach((node, i) => {
-    const check = (part: Extract<TemplatePart, { kind: "var" }>, allowOwnOutputs: boolean) => {
-      if (!part.ref) return part.error!;
+    const check = (part: Extract<TemplatePart, { kind: "var" }>, allowOwnOutputs: boolean, report: (problem: string) => void) => {
+      if (!part.ref) return report(part.error!);
       if (part.ref.kind === "outputs") {
         if (!reads.has(i)) reads.set(i, new Set());
         reads.get(i)!.add(part.ref.node);
       }
-      return refProblem(part.ref, { pipeline, graph, node, index: i, vault, allowOwnOutputs, isAncestor });
+      if (part.ref.kind === "vault" && !isGalleyCredential(part.ref.name)) {
+        const secret = part.ref.name;
+        return sink.unlessSecret(secret, () => report(`unknown variable {{vault.${secret}}}: no secret "${secret}" in this environment's vault`));
+      }
+      const problem = refProblem(part.ref, { pipeline, graph, node, index: i, allowOwnOutputs, isAncestor });
+      if (problem) report(problem);
     };
-    for (const t of templatedStrings(node)) {
-      if (!t.value.includes("{{")) continue;
+    for (const t of nodeTemplates(node)) {
       for (const part of scanTemplate(t.value)) {
         if (part.kind !== "var") continue;
-        const problem = check(part, t.allowOwnOutputs);
-        if (problem) sink.inString(["nodes", i, ...t.path], part.index, problem);
+        check(part, t.allowOwnOutputs, (problem) => sink.inString(["nodes", i, ...t.path], part.index, problem));
       }
     }
     const sqlText = node.type === "sql" && node.sql_file ? ctx.sources?.[node.sql_file] : undefined;
     if (sqlText === undefined || !sqlText.includes("{{")) return;
+    const file = `${pipeline.folder}/${(node as { sql_file: string }).sql_file}`;
     for (const part of scanTemplate(sqlText)) {
       if (part.kind !== "var") continue;
-      const problem = check(part, false);
-      if (problem) sink.push({ file: `${pipeline.folder}/${(node as { sql_file: string }).sql_file}`, ...positionIn(sqlText, part.index), field: `nodes[${i}].sql_file`, message: problem });
+      check(part, false, (problem) => sink.push({ file, ...positionIn(sqlText, part.index), field: `nodes[${i}].sql_file`, message: problem }));
     }
   });
   return reads;
@@ -53,7 +58,6 @@ interface RefContext {
   graph: Graph;
   node: PipelineNode;
   index: number;
-  vault?: Set<string>;
   allowOwnOutputs: boolean;
   isAncestor: (i: number, a: number) => boolean;
 }
@@ -63,10 +67,8 @@ function refProblem(ref: VariableRef, c: RefContext): string | undefined {
     return Object.hasOwn(c.pipeline.parameters, ref.name) ? undefined : `unknown variable {{params.${ref.name}}}: parameter "${ref.name}" is not declared under parameters`;
   }
   if (ref.kind === "vault") {
-    if (isGalleyCredential(ref.name)) {
-      return `{{vault.${ref.name}}} is Galley's own credential, not a pipeline secret: pipelines cannot use it (a container node reaches the warehouse as its Kitchen's role through PGHOST, PGUSER and PGPASSWORD)`;
-    }
-    return !c.vault || c.vault.has(ref.name) ? undefined : `unknown variable {{vault.${ref.name}}}: no secret "${ref.name}" in this environment's vault`;
+    // Secrets that exist are checked per environment (see validateVariables).
+    return `{{vault.${ref.name}}} is Galley's own credential, not a pipeline secret: pipelines cannot use it (a container node reaches the warehouse as its Kitchen's role through PGHOST, PGUSER and PGPASSWORD)`;
   }
   if (ref.kind !== "outputs") return undefined;
   const name = `{{outputs.${ref.node}.${ref.key}}}`;

@@ -17,6 +17,13 @@ const SAME = [
   "a: !!str 123\nb: !!int '7'\n",
   "",
   "# only a comment\n",
+  // Collections as keys: js-yaml would write "[object Object]" or "a"; these must go to yaml.
+  "? {a: 1}\n: x\n[b]: y\n[]: z\n",
+  "env: {{x}}\n",
+  "<<: {a: 1}\nb: 2\n",
+  "a: 1 & 2\nb: '&x'\nc: select * from t\n",
+  "__proto__: {polluted: 1}\n",
+  `deep: ${"[".repeat(150)}${"]".repeat(150)}\n`,
 ];
 
 describe("loadYaml fast path", () => {
@@ -36,6 +43,20 @@ describe("loadYaml fast path", () => {
     expect(fast.value).toBeUndefined();
     expect(fast.errors).toEqual(loadYaml("f.yaml", text, { fast: false }).errors);
     expect(fast.errors[0].line).toBeGreaterThan(0);
+  });
+
+  it("takes the fast path for ordinary pipeline files", () => {
+    expect(loadYaml("f.yaml", DEMO_YAML).reader).toBe("js-yaml");
+    expect(loadYaml("f.yaml", "a: [1, {b: [c]}]\nd: 'x # y'\n").reader).toBe("js-yaml");
+    // js-yaml closes a flow mapping that is a block sequence's entry twice: still the fast path.
+    expect(loadYaml("f.yaml", "tests:\n  - { name: took, metric: duration }\n").reader).toBe("js-yaml");
+  });
+
+  it.each([
+    ["an anchor", "a: &x 1\n"],
+    ["a collection key", "[k]: v\n"],
+  ])("leaves %s to yaml", (_, text) => {
+    expect(loadYaml("f.yaml", text).reader).toBe("yaml");
   });
 
   it("expands a few aliases through yaml, and refuses alias bombs", () => {

@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, load as loadFast } from "js-yaml";
+import { CORE_SCHEMA, load as loadFast, type LoadOptions } from "js-yaml";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node, type Pair } from "yaml";
 import type { PipelineError } from "./types";
 
@@ -32,36 +32,76 @@ export interface LoadedYaml {
   value: unknown;
   errors: PipelineError[];
   locator: Locator;
+  /** Which parser's value this is (tests check the fast path is taken). */
+  reader: "js-yaml" | "yaml";
 }
 
 /**
  * Parses YAML. `yaml` (parseDocument + LineCounter) is the reference: it gives every position and
- * syntax error. It is also ~15x slower than js-yaml, too slow for a 1,000-node pipeline on each run
- * click, so a file js-yaml reads cleanly with the same YAML 1.2 core schema and no aliases takes
+ * syntax error, but it is ~15x slower than js-yaml, too slow for a 1,000-node pipeline on each run
+ * click. So a file js-yaml reads cleanly with the same YAML 1.2 core schema and no anchors takes
  * js-yaml's value, and `yaml` parses it only if an error needs a line. Anything js-yaml refuses
- * (syntax errors, aliases, tags) goes through `yaml` alone, which caps alias expansion.
+ * (syntax errors, duplicate keys, unknown tags) or any anchor (so any alias) goes through `yaml`
+ * alone, which caps alias expansion. js-yaml 4 rather than 5: 5's event-based loader took ~55 ms
+ * for the 362 KB bench file where 4 takes ~17 ms (bench/dag-plan; yaml-source.test.ts pins the
+ * values to `yaml`'s either way).
  */
 export function loadYaml(file: string, content: string, options: { fast?: boolean } = {}): LoadedYaml {
   const locator = lazyLocator(content);
   if (options.fast !== false) {
-    try {
-      return { value: loadFast(content, { schema: CORE_SCHEMA, maxAliases: 0 }), errors: [], locator };
-    } catch {
-      // Fall through: `yaml` reports the problem with its position, or reads what js-yaml would not.
-    }
+    const value = loadWithJsYaml(content);
+    if (value !== NOT_FAST) return { value, errors: [], locator, reader: "js-yaml" };
   }
   const { doc, lineCounter } = locator.parsed();
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     const errors = problems.map((e) => ({ file, ...toPosition(lineCounter, errorOffset(e.code, e.message, e.pos[0], content)), message: firstLine(e.message) }));
-    return { value: undefined, errors, locator };
+    return { value: undefined, errors, locator, reader: "yaml" };
   }
   try {
-    return { value: doc.toJS({ maxAliasCount: 100 }), errors: [], locator };
+    return { value: doc.toJS({ maxAliasCount: 100 }), errors: [], locator, reader: "yaml" };
   } catch (e) {
     // toJS throws for alias bombs ("excessive alias count"); the text itself was valid YAML.
-    return { value: undefined, errors: [{ file, message: firstLine((e as Error).message) }], locator };
+    return { value: undefined, errors: [{ file, message: firstLine((e as Error).message) }], locator, reader: "yaml" };
   }
+}
+
+const NOT_FAST = Symbol("not read by js-yaml");
+
+/**
+ * js-yaml's value, or NOT_FAST where it could differ from `yaml`'s. js-yaml 4 has no alias limit,
+ * so any anchor (an alias needs one) is left to `yaml`, which caps expansion. js-yaml turns a
+ * collection used as a key into text ("[object Object]", "a,b") where `yaml` writes "{ a }": every
+ * collection js-yaml closes must therefore be found in the value, or one became a key.
+ */
+function loadWithJsYaml(content: string): unknown {
+  const closed = new Set<object>();
+  const options: LoadOptions = {
+    schema: CORE_SCHEMA,
+    listener(event, state) {
+      if (event !== "close") return;
+      const s = state as unknown as { anchor: string | null; result: unknown };
+      if (s.anchor != null) throw new Error("anchor: left to yaml");
+      if (s.result !== null && typeof s.result === "object") closed.add(s.result);
+    },
+  };
+  let value: unknown;
+  try {
+    value = loadFast(content, options);
+  } catch {
+    return NOT_FAST; // `yaml` reports the problem with its position, or reads what js-yaml would not.
+  }
+  forEachCollection(value, (c) => closed.delete(c));
+  if (closed.size > 0) return NOT_FAST;
+  // No document at all: `yaml` says null.
+  return value === undefined ? null : value;
+}
+
+function forEachCollection(value: unknown, visit: (c: object) => void): void {
+  if (value === null || typeof value !== "object") return;
+  visit(value);
+  if (Array.isArray(value)) for (const v of value) forEachCollection(v, visit);
+  else for (const k in value) forEachCollection((value as Record<string, unknown>)[k], visit);
 }
 
 function lazyLocator(content: string): Locator & { parsed(): { doc: Document; lineCounter: LineCounter } } {
