@@ -1,6 +1,8 @@
 // Redis loses 1,000 queued jobs (a restart without persistence): how long until two workers'
 // reconciler (one leader at a time) has every node done, and how many nodes ran or were queued
 // more than once. `pnpm bench reconcile [nodes]` (default 1000).
+import { writeFileSync } from "node:fs";
+import os from "node:os";
 import { createLogger } from "@galley/core";
 import { connectRedis, createQueues, dispatchOutboxBatch } from "@galley/queue";
 import { commit, run, setUpGalley, startWorker, stopWorker, tearDownGalley, waitForRun } from "../apps/worker/src/testing";
@@ -39,12 +41,23 @@ try {
   const jobs = await g.db.$queryRaw<{ job_id: string; n: number }[]>`
     SELECT job_id, count(*)::int AS n FROM outbox WHERE job_id LIKE ${`node:${runId}:%`} GROUP BY job_id`;
   const extraEnqueues = jobs.reduce((s, j) => s + Math.max(0, j.n - 2), 0) + Math.max(0, jobs.length - N);
+  // Where the time goes: worker start and the reconciler noticing the loss, then the nodes themselves.
+  const [tl] = await g.db.$queryRaw<{ first_start: Date; last_finish: Date; node_p50_ms: number; node_p99_ms: number }[]>`
+    SELECT min(started_at) AS first_start, max(finished_at) AS last_finish,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at) * 1000) AS node_p50_ms,
+      percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at) * 1000) AS node_p99_ms
+    FROM node_runs WHERE run_id = ${runId}::uuid`;
+  const firstStartS = (tl.first_start.getTime() - t0) / 1000;
+  const nodesS = (tl.last_finish.getTime() - tl.first_start.getTime()) / 1000;
+  console.log(`bench reconcile first_node_started_s=${firstStartS.toFixed(1)} nodes_s=${nodesS.toFixed(1)} node_p50_ms=${Math.round(tl.node_p50_ms)} node_p99_ms=${Math.round(tl.node_p99_ms)} load1=${os.loadavg()[0].toFixed(2)}`);
   console.log(`bench reconcile nodes=${N} duplicates=${extraExecutions + extraEnqueues} extra_executions=${extraExecutions} extra_enqueues=${extraEnqueues} not_run=${notRun} recovery_s=${recoveryS.toFixed(1)}`);
 } catch (e) {
   console.error(e);
   process.exitCode = 1;
 } finally {
   for (const w of workers) await stopWorker(w);
+  // The workers' own logs, for a look at where a slow recovery spent its time.
+  if (process.env.BENCH_WORKER_LOG) workers.forEach((w, i) => writeFileSync(`${process.env.BENCH_WORKER_LOG}.${i}`, w.output.join("")));
   await queues.close();
   redis.disconnect();
   await tearDownGalley(g);

@@ -1,5 +1,6 @@
 import { AppError } from "@galley/core";
 import { withTransaction, type Db } from "@galley/db";
+import { countRunWarningsInTx } from "./complete-node";
 
 /**
  * Cancels a run: queued and pending nodes are dropped at once; running nodes see the cancelled
@@ -11,6 +12,8 @@ export async function cancelRun(db: Db, runId: string, reason = "cancelled"): Pr
     const [run] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM runs WHERE id = ${runId}::uuid FOR UPDATE`;
     if (!run) throw new AppError("not_found", `run ${runId} does not exist`);
     if (!["queued", "running"].includes(run.status)) throw new AppError("conflict", `run is already ${run.status}`);
+    // Warnings are counted when a run ends (see completeNode): no completion writes now.
+    await countRunWarningsInTx(tx, runId);
     await tx.run.update({ where: { id: runId }, data: { status: "cancelled", finishedAt: new Date(), error: reason } });
     const dropped = await tx.nodeRun.updateMany({
       where: { runId, status: { in: ["pending", "queued"] } },

@@ -1,7 +1,7 @@
 import { AppError, isAppError, redactText, type Logger } from "@galley/core";
 import type { Db } from "@galley/db";
 import type { Executor, NodeSpec } from "@galley/executor";
-import { matchFiles, renderNode, type PipelineNode, type VariableScope } from "@galley/pipelines";
+import { matchFiles, outputProducers, renderNode, type PipelineNode, type VariableScope } from "@galley/pipelines";
 import { claimNode, credentialRevoked, renewLease } from "./claim-node";
 import { completeNode, type NodeOutcome } from "./complete-node";
 import { LogSink } from "./log-sink";
@@ -92,10 +92,12 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
 
   let outcome: NodeOutcome;
   let backoffMs = 1000;
+  let dag: Record<string, string[]> | undefined;
   try {
     const run = await loadRunDocument(deps.db, job.runId);
     const doc = run.doc;
     backoffMs = doc.policy[job.nodeId]?.backoffMs ?? 1000;
+    dag = doc.deps;
     sink.write("system", `[galley] attempt ${job.attempt} on ${deps.workerId} (${run.executor === "local" ? "local executor: no container isolation" : "docker executor"})`);
     outcome = await runAttempt(deps, job, { ...run, doc }, sink, abort.signal);
   } catch (e) {
@@ -110,7 +112,7 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
   if (outcome.error) sink.write("system", `[galley] ${outcome.status}: ${outcome.error}`);
   else sink.write("system", `[galley] ${outcome.status}`);
   await sink.close();
-  const result = await completeNode({ db: deps.db, dispatchNow: deps.dispatchNow }, { ...job, workerId: deps.workerId, backoffMs, outcome });
+  const result = await completeNode({ db: deps.db, dispatchNow: deps.dispatchNow }, { ...job, workerId: deps.workerId, backoffMs, outcome, dag });
   log.info("node finished", { status: outcome.status, applied: result.applied, retrying: result.retrying, queued: result.queued, runStatus: result.runStatus });
   return "done";
 }
@@ -134,7 +136,11 @@ async function runAttempt(deps: ExecuteNodeDeps, job: NodeJob, run: LoadedRun, s
   const t0 = Date.now();
   const node = doc.source.nodes.find((n) => n.id === job.nodeId);
   if (!node) throw new AppError("not_found", `node ${job.nodeId} is not in the run's pipeline`);
-  const upstream = await deps.db.nodeRun.findMany({ where: { runId: job.runId, status: { in: ["succeeded", "reused"] } }, select: { nodeId: true, outputs: true } });
+  // Only the outputs this node reads: reading every finished node's made a wide run O(N²).
+  const producers = outputProducers(doc.source, node, doc.sources);
+  const upstream = producers.length
+    ? await deps.db.nodeRun.findMany({ where: { runId: job.runId, nodeId: { in: producers }, status: { in: ["succeeded", "reused"] } }, select: { nodeId: true, outputs: true } })
+    : [];
   const secrets = await deps.resolveSecrets({ environmentId: doc.context.environmentId, runId: job.runId, nodeId: job.nodeId });
   const scope: VariableScope = {
     kitchen: doc.context.kitchen,

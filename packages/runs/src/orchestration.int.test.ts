@@ -56,6 +56,39 @@ describe("run orchestration in PostgreSQL", () => {
     expect(finished.every((r) => r.status === "succeeded")).toBe(true);
   });
 
+  it("a wide run's nodes finishing at once (no lock queue between them): the run settles once", async () => {
+    const wide = Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`n${i}`, []]));
+    for (let round = 0; round < 5; round++) {
+      const { runId } = await start(wide);
+      for (const id of Object.keys(wide)) await claimNode(t.db, { runId, nodeId: id, attempt: 1, workerId: `w${id}`, leaseMs: 10_000 });
+      const results = await Promise.all(Object.keys(wide).map((id) =>
+        completeNode({ db: t.db }, { runId, nodeId: id, attempt: 1, workerId: `w${id}`, outcome: { status: "succeeded", outputs: {} }, dag: wide })));
+      expect(results.every((r) => r.applied)).toBe(true);
+      // Exactly one completion saw no work left and closed the run.
+      expect(results.filter((r) => r.runStatus === "succeeded")).toHaveLength(1);
+      expect((await t.db.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("succeeded");
+    }
+  });
+
+  it("completions and a cancel at the same moment neither deadlock nor lose a node", async () => {
+    for (let round = 0; round < 8; round++) {
+      const { runId } = await start(diamond);
+      await runNode(runId, "a", 1);
+      for (const id of ["b", "c"]) await claimNode(t.db, { runId, nodeId: id, attempt: 1, workerId: `w${id}`, leaseMs: 10_000 });
+      const done = (id: string, status: "succeeded" | "failed") => completeNode({ db: t.db }, { runId, nodeId: id, attempt: 1, workerId: `w${id}`, outcome: { status } });
+      const settled = await Promise.allSettled([done("b", "succeeded"), cancelRun(t.db, runId), done("c", round % 2 ? "failed" : "succeeded")]);
+      // The only refusal allowed: the cancel coming after the run had already ended.
+      const refused = settled.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
+      expect(refused.filter((m) => !/^run is already (failed|succeeded)$/.test(m))).toEqual([]);
+      const st = await statuses(runId);
+      const run = await t.db.run.findUniqueOrThrow({ where: { id: runId } });
+      expect(run.status).toBe(refused.length ? (round % 2 ? "failed" : "succeeded") : "cancelled");
+      // Nothing is left waiting: d was cancelled, skipped, or (the run ended before the cancel) queued and run.
+      if (run.status !== "succeeded") expect(["cancelled", "skipped"]).toContain(st.d);
+      else await runNode(runId, "d", 1);
+    }
+  });
+
   it("a failing node retries, then fails the run and skips its downstream", async () => {
     const { runId } = await start(diamond, 2);
     await runNode(runId, "a", 1);
