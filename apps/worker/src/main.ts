@@ -99,7 +99,7 @@ async function main() {
             const as = await warehouses.asKitchen(q.environmentId, q.schema);
             // Children's view definitions are saved in Galley's database before they are moved aside.
             const journal = viewJournal(db, q.environmentId);
-            const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as, journal }).finally(() => as.close().catch(() => {}));
+            const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as, journal });
             if (r.materialised.length) q.onLog(`copy on first write: ${r.materialised.join(", ")} became tables of this Kitchen`);
             if (r.views.lost.length) q.onLog(`views of other Kitchens left absent (their table is gone): ${r.views.lost.map((l) => `${l.view} (${l.reason})`).join("; ")}`);
             return { statements: r.statements, ms: Math.round(r.ms) };
@@ -108,12 +108,9 @@ async function main() {
           prepareWrites: async (envId, schema, tables) => (await prepareDeclaredWrites(await warehouses.get(envId), schema, tables)).materialised,
           // Data tests read as the Kitchen's role, like the node itself: never Galley's user.
           withTestSession: async (q, fn) => {
+            // The Kitchen's pooled login (see NodeWarehouses.asKitchen): not closed here.
             const as = await warehouses.asKitchen(q.environmentId, q.schema);
-            try {
-              return await withTestSession(as, { schema: q.schema, timeoutMs: q.timeoutMs }, fn);
-            } finally {
-              await as.close().catch(() => {});
-            }
+            return withTestSession(as, { schema: q.schema, timeoutMs: q.timeoutMs }, fn);
           },
         },
         payload,

@@ -11,8 +11,13 @@ import { ensureKitchenRole, openWarehouse, type Warehouse, type WarehouseConn } 
  * pipeline's secrets (`credentials`, an audited vault read of Galley's credentials only), so a
  * pipeline can never name it.
  */
+/** A Kitchen's nodes running at once in one worker (its concurrency) share this many connections. */
+const KITCHEN_POOL_MAX = 4;
+
 export class NodeWarehouses {
   private readonly open = new Map<string, { wh: Promise<Warehouse>; password?: string }>();
+  /** The Kitchens' own logins, by environment and schema (see asKitchen). */
+  private readonly kitchens = new Map<string, { wh: Promise<Warehouse>; password: string }>();
   /** Roles this process has ensured (created if missing, password set) with the current key. */
   private readonly ensured = new Map<string, Promise<string>>();
 
@@ -80,11 +85,33 @@ export class NodeWarehouses {
     return { user: await ensured, password };
   }
 
-  /** A connection logged in as the Kitchen's role, for one SQL node; the caller closes it. */
-  async asKitchen(environmentId: string, schema: string): Promise<Warehouse> {
-    const login = await this.kitchenLogin(environmentId, schema);
-    const { networkMode: _, ...conn } = await this.conn(environmentId);
-    return openWarehouse({ ...conn, ...login }, { applicationName: "galley-worker-node", max: 1 });
+  /**
+   * Connections logged in as the Kitchen's role, for its SQL nodes and their data tests: one pool
+   * per (environment, schema, password), shared by the Kitchen's nodes in this worker. Opening one
+   * per node cost a SCRAM login and the role's settings each time (135-440 ms under load, most of
+   * what 100 data tests added to a node). A client is reset (DISCARD ALL) before the next node
+   * gets it, so no session state passes between nodes; every use is still the Kitchen's own login,
+   * never Galley's. A new password (a new key ring) opens a new pool and closes the old one once
+   * its clients are back. Callers do not close what this returns.
+   */
+  asKitchen(environmentId: string, schema: string): Promise<Warehouse> {
+    return this.kitchenLogin(environmentId, schema).then((login) => {
+      const key = `${environmentId}|${schema}`;
+      const cached = this.kitchens.get(key);
+      if (cached && cached.password === login.password) return cached.wh;
+      const wh = this.conn(environmentId).then(({ networkMode: _, ...conn }) =>
+        openWarehouse({ ...conn, ...login }, { applicationName: "galley-worker-node", max: KITCHEN_POOL_MAX, resetOnRelease: true }),
+      );
+      this.kitchens.set(key, { wh, password: login.password });
+      wh.catch(() => this.kitchens.get(key)?.wh === wh && this.kitchens.delete(key));
+      if (cached) void cached.wh.then((w) => w.close()).catch((e) => this.onError?.("closing a replaced Kitchen pool failed", e));
+      return wh;
+    });
+  }
+
+  /** Open Kitchen-role pools, for tests. */
+  get kitchenPoolCount(): number {
+    return this.kitchens.size;
   }
 
   async connectionEnv(environmentId: string, schema: string): Promise<{ env: Record<string, string>; networkMode: string; hostPorts: number[]; secrets: string[] }> {
@@ -113,7 +140,8 @@ export class NodeWarehouses {
   }
 
   async closeAll(): Promise<void> {
-    await Promise.all([...this.open.values()].map((o) => o.wh.then((w) => w.close()).catch(() => {})));
+    await Promise.all([...this.open.values(), ...this.kitchens.values()].map((o) => o.wh.then((w) => w.close()).catch(() => {})));
     this.open.clear();
+    this.kitchens.clear();
   }
 }

@@ -10,6 +10,14 @@ export interface OpenWarehouseOptions {
   connectTimeoutMs?: number;
   ssl?: boolean | { rejectUnauthorized?: boolean; ca?: string };
   applicationName?: string;
+  /**
+   * `DISCARD ALL` before a client goes back to the pool: for pools shared by several nodes'
+   * sessions, so nothing one leaves behind (a session setting, a temp table, a session lock) reaches
+   * the next. A client whose reset fails is closed instead of reused.
+   */
+  resetOnRelease?: boolean;
+  /** How long an idle client stays open (default 10 s). */
+  idleTimeoutMs?: number;
 }
 
 export interface QueryResult<R> {
@@ -69,6 +77,7 @@ export class PgWarehouse implements Warehouse {
   private readonly pool: pg.Pool;
   private readonly config: pg.ClientConfig;
   private caps?: Promise<Capabilities>;
+  private readonly resetOnRelease: boolean;
 
   constructor(conn: WarehouseConn, opts: OpenWarehouseOptions = {}) {
     (this as unknown as Record<symbol, unknown>)[PG_BRAND] = true;
@@ -83,7 +92,8 @@ export class PgWarehouse implements Warehouse {
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 3000,
       application_name: opts.applicationName ?? "galley",
     };
-    this.pool = new pg.Pool({ ...this.config, max: Math.max(2, opts.max ?? 4), idleTimeoutMillis: 10_000 });
+    this.resetOnRelease = opts.resetOnRelease ?? false;
+    this.pool = new pg.Pool({ ...this.config, max: Math.max(2, opts.max ?? 4), idleTimeoutMillis: opts.idleTimeoutMs ?? 10_000 });
     // An idle client's socket dying (server restart) must not crash the process.
     this.pool.on("error", () => {});
   }
@@ -111,6 +121,7 @@ export class PgWarehouse implements Warehouse {
       if (isConnectionError(e)) broken = e as Error;
       throw isConnectionError(e) ? this.unavailable(e) : e;
     } finally {
+      if (!broken && this.resetOnRelease) broken = await c.query("DISCARD ALL").then(() => undefined, (e: Error) => e);
       c.release(broken);
     }
   }
