@@ -11,7 +11,7 @@ import { assertNoEviction, connectRedis, createQueues, createWorker, JobHandedBa
 import { executeNode, reconcileRuns } from "@galley/runs";
 import { createKeyring, loadKeyring, resolveGalleyCredentials, resolveSecrets, type Keyring } from "@galley/vault";
 import { beatWorker, markWorkerStopped, poolCapacity, registerWorker } from "@galley/workers";
-import { EnvironmentWarehouses, JANITOR_LOCK, startJanitor, viewJournal, warehouseSchemas } from "@galley/kitchens";
+import { EnvironmentWarehouses, JANITOR_LOCK, recordLostViews, startJanitor, viewJournal, warehouseSchemas } from "@galley/kitchens";
 import { SCHEDULE_MERGE_DRIVERS } from "@galley/schedules";
 import { prepareDeclaredWrites, runSql, withTestSession } from "@galley/warehouse";
 import { repoSource } from "./repo-source";
@@ -101,7 +101,11 @@ async function main() {
             const journal = viewJournal(db, q.environmentId);
             const r = await runSql(wh, { schema: q.schema, sql: q.sql, timeoutMs: q.timeoutMs, onNotice: q.onLog, source: q.source, as, journal });
             if (r.materialised.length) q.onLog(`copy on first write: ${r.materialised.join(", ")} became tables of this Kitchen`);
-            if (r.views.lost.length) q.onLog(`views of other Kitchens left absent (their table is gone): ${r.views.lost.map((l) => `${l.view} (${l.reason})`).join("; ")}`);
+            if (r.views.lost.length) {
+              q.onLog(`views of other Kitchens left absent (their table is gone): ${r.views.lost.map((l) => `${l.view} (${l.reason})`).join("; ")}; they come back when it does`);
+              // The janitor restores them (syncKitchenViews) once the table is back.
+              await recordLostViews(db, q.environmentId, r.views.lost).catch((e) => logger.warn("recording lost views failed", { err: e }));
+            }
             return { statements: r.statements, ms: Math.round(r.ms) };
           },
           warehouseEnv: (envId, schema) => warehouses.connectionEnv(envId, schema),

@@ -51,3 +51,4 @@ export { appendAudit, kitchenTarget, findLiveById, findAnyById } from "./kitchen
 export { repairOperations, startJanitor, JANITOR_LOCK, type JanitorReport, type JanitorDeps } from "./janitor";
 export { Operation, crashAt, findOperationsBySubject, findInterruptedOperations, type OperationRecord, type OperationKind, type Checkpoint } from "./operations";
 export { viewJournal } from "./view-journal";
+export { recordLostViews } from "./lost-views";

@@ -7,6 +7,7 @@ import { repairViews, type CapturedView } from "@galley/warehouse";
 import type { KitchensDeps } from "./deps";
 import { finishDeletion } from "./delete-kitchen";
 import { finishMerge } from "./land-merge";
+import { recordLostViews, syncLostViews } from "./lost-views";
 import { finishOperation, OPERATION_SELECT, toRecord, type OperationRecord } from "./operations";
 
 export type JanitorDeps = Pick<KitchensDeps, "db" | "git" | "warehouses" | "schemas" | "logger">;
@@ -75,6 +76,8 @@ async function repairOne(deps: JanitorDeps, op: OperationRecord): Promise<"done"
       return finishMerge(deps, op);
     case "views.rebind":
       return rebindViews(deps, op);
+    case "views.sync":
+      return syncLostViews(deps, op);
   }
 }
 
@@ -112,6 +115,8 @@ async function rebindViews(deps: JanitorDeps, op: OperationRecord): Promise<"don
     await deps.db.operation.update({ where: { id: op.id }, data: { leaseUntil: new Date(Date.now() + 5_000) }, select: { id: true } });
     return "retry";
   }
+  // Views whose table is gone come back once it is (views.sync, below).
+  if (report.lost.length) await recordLostViews(deps.db, op.environmentId, report.lost);
   const lost = report.lost.map((l) => `${l.view} (${l.reason})`).join("; ");
   await finishOperation(deps.db, op.id, "done", { error: lost ? `restored ${report.recreated.length} view(s); not restorable: ${lost}` : undefined });
   return "done";

@@ -5,7 +5,7 @@
 import { AppError } from "@galley/core";
 import type { Db, Prisma, Tx } from "@galley/db";
 
-export type OperationKind = "kitchen.create" | "kitchen.delete" | "kitchen.merge" | "views.rebind";
+export type OperationKind = "kitchen.create" | "kitchen.delete" | "kitchen.merge" | "views.rebind" | "views.sync";
 export type OperationState = "running" | "done" | "undone";
 
 /** A test hook (GALLEY_CRASH_AT): called at each named point `<kind>:<step>` and `<kind>:<step>:done`. */
