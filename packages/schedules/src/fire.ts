@@ -74,3 +74,29 @@ export async function missScheduleTick(deps: { db: Db }, q: { tickId: string; re
     return true;
   });
 }
+
+/**
+ * A tick still `pending` this long after it was recorded: its `schedule.fire` job will not run it
+ * (a worker died during the job's last attempt, so the handler never recorded it; or the queue lost
+ * the job). Longer than the job's three attempts with their timeouts and backoff (~7 min), and
+ * past MISSED_AFTER_MS, after which a tick is not run late anyway.
+ */
+export const STALE_TICK_MS = 15 * 60_000;
+
+/**
+ * Marks stale pending ticks missed and alerts each once (missScheduleTick is conditional on
+ * `pending`, so several workers sweeping together, or a late job, change nothing twice). Run by
+ * every worker's ticker about once a minute.
+ */
+export async function sweepStaleTicks(deps: { db: Db }, now: Date, limit = 100): Promise<string[]> {
+  const stale = await deps.db.$queryRaw<{ id: string }[]>`
+    SELECT id::text FROM schedule_ticks
+    WHERE status = 'pending' AND created_at < ${new Date(now.getTime() - STALE_TICK_MS)}
+    ORDER BY created_at LIMIT ${limit}::int`;
+  const missed: string[] = [];
+  for (const { id } of stale) {
+    const reason = `its schedule.fire job did not finish within ${STALE_TICK_MS / 60_000} minutes (a worker stopped during the job's last attempt, or the queue lost it)`;
+    if (await missScheduleTick(deps, { tickId: id, reason })) missed.push(id);
+  }
+  return missed;
+}

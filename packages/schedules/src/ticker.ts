@@ -3,6 +3,10 @@ import { withTransaction, type Db } from "@galley/db";
 import { writeOutbox } from "@galley/queue";
 import { emitAlertEventInTx } from "@galley/runs";
 import { nextTick } from "./cron";
+import { sweepStaleTicks } from "./fire";
+
+/** How often a ticker looks for ticks left pending (see sweepStaleTicks). */
+const SWEEP_EVERY_MS = 60_000;
 
 /** A tick found later than this (nobody was up at its time) is recorded as missed, not run late. */
 export const MISSED_AFTER_MS = 5 * 60_000;
@@ -77,8 +81,15 @@ export function startScheduler(opts: SchedulerOptions): { stopped: Promise<void>
   const clock = opts.clock ?? (() => new Date());
   const maxSleep = opts.maxSleepMs ?? 1_000;
   let wake: () => void = () => {};
+  let lastSweep = 0;
   const stopped = (async () => {
     while (!opts.signal.aborted) {
+      if (clock().getTime() - lastSweep >= SWEEP_EVERY_MS) {
+        lastSweep = clock().getTime();
+        await sweepStaleTicks({ db: opts.db }, clock())
+          .then((missed) => missed.length && (opts.dispatchNow?.(), log.warn("schedule ticks left pending recorded as missed", { ticks: missed })))
+          .catch((e) => log.warn("sweeping pending schedule ticks failed", { error: (e as Error).message }));
+      }
       try {
         const ticks = await claimDueTicks(opts.db, clock());
         if (ticks.length) {
