@@ -76,5 +76,10 @@ describe("kill -9 the worker while a container node runs", () => {
     // The next worker waited for the container the dead one left instead of starting another.
     expect(logs).toContain("outlived its worker");
     expect((logs.match(/^finished$/gm) ?? []).length).toBeLessThanOrEqual(1);
+    // The adopting worker reads the container's output from its beginning, but the log goes on
+    // where the dead worker's saved part ends: "started" (saved before the kill) is there once.
+    expect(logs.match(/^started$/gm), logs.slice(-3000)).toHaveLength(1);
+    expect(logs.match(/^inserted$/gm), logs.slice(-3000)).toHaveLength(1);
+    expect(logs).toMatch(/its output continues after the 1 line\(s\) already saved/);
   });
 });

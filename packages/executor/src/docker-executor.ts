@@ -5,7 +5,7 @@ import { AppError, redactText } from "@galley/core";
 import { checkLimits, checkSpec, containerName, containerOptions, LABEL, RUNNER_UID } from "./docker-options";
 import { NodeNetwork, NodeNetworkError } from "./node-network";
 import { nodeNetworkSettings } from "./node-network-rules";
-import { FrameDemuxer, LogPump } from "./log-lines";
+import { FrameDemuxer, LogPump, skipSaved } from "./log-lines";
 import { classify, type StopReason } from "./result";
 import type { ExecResult, Executor, NodeSpec, OrphanFilter, RunIo } from "./types";
 import { createWorkspace, DEFAULT_OUTPUTS_FILE, readOutputs, removeWorkspace, safeRelativePath, WORKSPACE_PREFIX, type Workspace } from "./workspace";
@@ -146,10 +146,11 @@ export class DockerExecutor implements Executor {
   }
 
   private async supervise(container: Docker.Container, spec: NodeSpec, io: RunIo, ctx: { startedAt: number; work: string; outputsFile: string; adopted?: boolean }): Promise<ExecResult> {
-    const pump = new LogPump(spec.secrets, io.onLog, this.options.maxLogChars);
+    const pump = new LogPump(spec.secrets, ctx.adopted && io.alreadySaved ? skipSaved(io.onLog, io.alreadySaved) : io.onLog, this.options.maxLogChars);
     const demux = new FrameDemuxer((stream, payload) => pump.push(stream, payload));
     // Attach before start, or the first lines of a fast node are lost. An adopted container's
-    // output comes from the engine's log from its beginning (the dead worker saw only part of it).
+    // output comes from the engine's log from its beginning (the dead worker saw only part of it);
+    // the lines it saved are skipped (skipSaved), per stream, as each stream keeps its order.
     const stream = (ctx.adopted
       ? await container.logs({ follow: true, stdout: true, stderr: true })
       : await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
@@ -269,3 +270,4 @@ export class DockerExecutor implements Executor {
     }
   }
 }
+

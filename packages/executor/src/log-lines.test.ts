@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandSecrets, FrameDemuxer, LineSplitter, LogPump, MAX_LINE_CHARS } from "./log-lines";
+import { expandSecrets, FrameDemuxer, LineSplitter, LogPump, MAX_LINE_CHARS, skipSaved } from "./log-lines";
 
 function collect(secrets: string[] = []) {
   const lines: string[] = [];
@@ -106,5 +106,19 @@ describe("FrameDemuxer", () => {
     const d = new FrameDemuxer((s, p) => got.push(`${s}:${p.toString()}`));
     for (let i = 0; i < all.length; i += 3) d.push(all.subarray(i, i + 3));
     expect(got).toEqual(["stdout:out1\n", "stderr:err\n", "stdout:out2"]);
+  });
+});
+
+describe("skipSaved (an adopted container's log read again from its beginning)", () => {
+  it("drops the lines each stream already saved and passes the rest in order", () => {
+    const got: string[] = [];
+    const pump = new LogPump([], skipSaved((s, l) => got.push(`${s}:${l}`), { stdout: 2, stderr: 1 }));
+    // The engine's log interleaves the streams in its own order; each stream keeps its own.
+    pump.push("stdout", "one\ntwo\n");
+    pump.push("stderr", "warn 1\n");
+    pump.push("stdout", "three\n");
+    pump.push("stderr", "warn 2\n");
+    pump.end();
+    expect(got).toEqual(["stdout:three", "stderr:warn 2"]);
   });
 });

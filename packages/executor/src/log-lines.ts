@@ -152,3 +152,15 @@ export class FrameDemuxer {
     }
   }
 }
+
+/** onLog without the first `saved` lines of each stream (already in the node's log). */
+export function skipSaved(onLog: (stream: LogStream, line: string) => void, saved: { stdout: number; stderr: number }): (stream: LogStream, line: string) => void {
+  const left = { ...saved };
+  return (stream, line) => {
+    if (left[stream] > 0) {
+      left[stream]--;
+      return;
+    }
+    onLog(stream, line);
+  };
+}

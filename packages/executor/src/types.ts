@@ -62,6 +62,12 @@ export interface RunIo {
   signal?: AbortSignal;
   /** Called once the process runs (lets a worker record the container id, and benchmarks time it). */
   onStart?(info: StartInfo): void;
+  /**
+   * Output lines of this attempt a dead worker already saved, per stream. An adopted container's
+   * output is read from the engine's log from its beginning; these first lines are not passed to
+   * onLog again, so the node's log continues where it stopped instead of repeating itself.
+   */
+  alreadySaved?: { stdout: number; stderr: number };
 }
 
 export interface OrphanFilter {

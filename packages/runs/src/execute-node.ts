@@ -99,7 +99,9 @@ export async function executeNode(deps: ExecuteNodeDeps, job: NodeJob): Promise<
     backoffMs = doc.policy[job.nodeId]?.backoffMs ?? 1000;
     dag = doc.deps;
     sink.write("system", `[galley] attempt ${job.attempt} on ${deps.workerId} (${run.executor === "local" ? "local executor: no container isolation" : "docker executor"})`);
-    outcome = await runAttempt(deps, job, { ...run, doc }, sink, abort.signal);
+    // Taking over: what the dead worker saved of this attempt's output is not written again.
+    const saved = claimed.tookOver ? await savedOutputLines(deps.db, claimed.nodeRunId, job.attempt) : undefined;
+    outcome = await runAttempt(deps, job, { ...run, doc }, sink, abort.signal, saved);
   } catch (e) {
     // A vault that cannot decrypt is an operator problem with a precise message, not a crash.
     const known = isAppError(e) || (e as Error)?.name === "VaultDecryptError";
@@ -131,7 +133,16 @@ async function loadRunDocument(db: Db, runId: string) {
   return entry;
 }
 
-async function runAttempt(deps: ExecuteNodeDeps, job: NodeJob, run: LoadedRun, sink: LogSink, signal: AbortSignal): Promise<NodeOutcome> {
+/** Lines of an attempt's container output already in the node's log, per stream. */
+async function savedOutputLines(db: Db, nodeRunId: string, attempt: number): Promise<{ stdout: number; stderr: number }> {
+  const rows = await db.nodeLog.groupBy({ by: ["stream"], where: { nodeRunId, attempt, stream: { in: ["stdout", "stderr"] } }, _count: { _all: true } });
+  const n = (stream: string) => rows.find((r) => r.stream === stream)?._count._all ?? 0;
+  return { stdout: n("stdout"), stderr: n("stderr") };
+}
+
+async function runAttempt(
+  deps: ExecuteNodeDeps, job: NodeJob, run: LoadedRun, sink: LogSink, signal: AbortSignal, saved?: { stdout: number; stderr: number },
+): Promise<NodeOutcome> {
   const { doc, commit } = run;
   const t0 = Date.now();
   const node = doc.source.nodes.find((n) => n.id === job.nodeId);
@@ -161,7 +172,7 @@ async function runAttempt(deps: ExecuteNodeDeps, job: NodeJob, run: LoadedRun, s
     const where = node.type === "sql" && node.sql_file ? `${doc.source.folder.replace(/\/$/, "")}/${node.sql_file}` : `${doc.source.path} (node ${node.id})`;
     outcome = await runSqlNode(deps, doc, { sql: rendered.value.sql ?? "", where, secrets }, timeoutMs, sink, signal, secretValues);
   } else {
-    outcome = await runContainerNode(deps, job, doc, commit, rendered.value, timeoutMs, sink, signal, secretValues, secrets);
+    outcome = await runContainerNode(deps, job, doc, commit, rendered.value, timeoutMs, sink, signal, secretValues, secrets, saved);
   }
   // Tests judge the data the node left behind; a node that did not succeed has nothing to judge.
   if (outcome.status !== "succeeded" || node.tests.length === 0 || signal.aborted) return outcome;
@@ -204,7 +215,7 @@ async function legacyFiles(deps: ExecuteNodeDeps, commit: string, folder: string
 async function runContainerNode(
   deps: ExecuteNodeDeps, job: NodeJob, doc: RunDocument, commit: string,
   node: Extract<PipelineNode, { type: "container" }>, timeoutMs: number, sink: LogSink, signal: AbortSignal,
-  secretValues: string[], secrets: Record<string, string>,
+  secretValues: string[], secrets: Record<string, string>, saved?: { stdout: number; stderr: number },
 ): Promise<NodeOutcome> {
   const folder = doc.source.folder.replace(/\/$/, "");
   let files: NodeSpec["files"] = [];
@@ -242,9 +253,10 @@ async function runContainerNode(
   const r = await deps.executor.run(spec, {
     onLog: (stream, line) => sink.write(stream, line),
     signal,
+    ...(saved ? { alreadySaved: saved } : {}),
     onStart: (info) =>
       sink.write("system", info.adopted
-        ? `[galley] container ${info.containerId?.slice(0, 12)} of this attempt outlived its worker: waiting for it instead of running the node again; its whole output follows`
+        ? `[galley] container ${info.containerId?.slice(0, 12)} of this attempt outlived its worker: waiting for it instead of running the node again; its output continues after the ${(saved?.stdout ?? 0) + (saved?.stderr ?? 0)} line(s) already saved`
         : `[galley] ${info.containerId ? `container ${info.containerId.slice(0, 12)}` : `process ${info.pid}`} running after ${Math.round(info.startMs)} ms`),
   });
   return { status: r.status, error: r.error, outputs: r.outputs };
