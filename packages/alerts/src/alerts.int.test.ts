@@ -185,11 +185,13 @@ describe("alert events to the local receivers", () => {
     expect(named).toMatchObject({ ok: false, error: expect.stringMatching(/^not delivered: localhost \((127\.0\.0\.1|::1)\) is a loopback address/) });
     const literal = await sender(2000, egressPolicy(undefined))({ kind: "webhook", url: `${http.url}/literal` }, MSG);
     expect(literal.error).toMatch(/^not delivered: 127\.0\.0\.1 is a loopback address/);
-    expect(http.received).toEqual([]);
+    // (Only these paths: a slow request of an earlier test may still land on the shared receiver.)
+    const mine = () => http.received.filter((r) => r.path === "/by-name" || r.path === "/literal").map((r) => r.path);
+    expect(mine()).toEqual([]);
     // Allowed by host:port: delivered.
     const allowed = await sender(2000, egressPolicy(`localhost:${port}`))({ kind: "webhook", url: `http://localhost:${port}/by-name` }, MSG);
     expect(allowed).toMatchObject({ ok: true, statusCode: 200 });
-    expect(http.received.map((r) => r.path)).toEqual(["/by-name"]);
+    expect(mine()).toEqual(["/by-name"]);
     await deleteAlertRoute(deps(), "dev", ok.id, users.chris);
   });
 
