@@ -1,4 +1,5 @@
 import { quoteIdent, quoteLiteral } from "@galley/core";
+import { withCatalogRetry } from "./roles";
 import { scramSha256Verifier } from "./scram";
 import { asPg, type Warehouse } from "./warehouse";
 
@@ -37,7 +38,8 @@ export async function ensureGalleyRole(admin: Warehouse, opts: GalleyRoleOptions
     await tx.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${quoteIdent(db)} TO ${r} WITH GRANT OPTION`);
     const v = await tx.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
     if (Number(v.rows[0].v) >= 150000) {
-      await tx.query(`GRANT SET ON PARAMETER log_min_error_statement, log_min_messages TO ${r} WITH GRANT OPTION`);
+      // pg_parameter_acl is cluster-wide: seeds of other databases grant on the same row at once.
+      await withCatalogRetry(tx, () => tx.query(`GRANT SET ON PARAMETER log_min_error_statement, log_min_messages TO ${r} WITH GRANT OPTION`));
     }
     // Kitchen schemas made before (by a superuser Galley): their roles become Galley's to administer.
     const owners = await tx.query<{ o: string }>(

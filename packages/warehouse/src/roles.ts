@@ -103,7 +103,7 @@ async function createRoleIfMissing(tx: Tx, role: string, attributes: string): Pr
  * lock of ours reaches, may update the same row at once and fail with "tuple concurrently updated"
  * (XX000): retried under a savepoint, so the surrounding transaction survives.
  */
-async function withCatalogRetry(tx: Tx, statement: () => Promise<unknown>): Promise<void> {
+export async function withCatalogRetry(tx: Tx, statement: () => Promise<unknown>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await tx.query("SAVEPOINT galley_catalog_retry");
     try {
