@@ -1,7 +1,7 @@
 // The janitor: finishes or undoes durable operations whose process died (their lease ran out).
 // Runs at web and worker start and then periodically; one leader at a time (advisory lock), and
 // each operation is claimed by a conditional update, so two janitors never work on one.
-import { AppError, type Logger } from "@galley/core";
+import { AppError, isAppError, type Logger } from "@galley/core";
 import type { Db } from "@galley/db";
 import { repairViews, type CapturedView } from "@galley/warehouse";
 import type { KitchensDeps } from "./deps";
@@ -44,7 +44,10 @@ export async function repairOperations(
           data: { error: `janitor: ${error}`.slice(0, 2000), leaseUntil: new Date(Date.now() + Math.min(300_000, 2_000 * 2 ** Math.min(op.attempts, 8))) },
           select: { id: true },
         });
-        deps.logger?.error("janitor could not repair an operation", { operation: op.id, kind: op.kind, subject: op.subject, step: op.step, err: e });
+        // A conflict is a wait (views.sync until the parent's table is back), not a failure to page anyone for.
+        const waiting = isAppError(e) && e.code === "conflict";
+        if (waiting) deps.logger?.info("janitor is waiting to finish an operation", { operation: op.id, kind: op.kind, subject: op.subject, step: op.step, reason: error });
+        else deps.logger?.error("janitor could not repair an operation", { operation: op.id, kind: op.kind, subject: op.subject, step: op.step, err: e });
         report.finished.push({ id: op.id, kind: op.kind, subject: op.subject, outcome: "retry", error });
       }
     }
