@@ -38,6 +38,8 @@ export async function setUpKitchensTestEnv(): Promise<KitchensTestEnv> {
     cleanup: async () => {
       const g = globalThis as { __galleyKitchens?: { warehouses?: { closeAll(): Promise<void> } } };
       await g.__galleyKitchens?.warehouses?.closeAll();
+      // The process's LISTEN connection (run events, caches) would otherwise retry a dropped database.
+      (await import("./run-hub")).closeRunHubs();
       await t.drop();
       const admin = new pg.Client({ connectionString: adminUrl() });
       await admin.connect();

@@ -41,7 +41,7 @@ beforeAll(async () => {
   };
   route = (await import("./route")).route;
 });
-afterAll(() => t?.drop());
+afterAll(async () => ((await import("./run-hub")).closeRunHubs(), await t?.drop()));
 
 function req(path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Request {
   return new Request(`${BASE}${path}`, { ...init, headers: { host: "galley.test", ...init.headers } });
@@ -111,6 +111,38 @@ describe("authentication in the data path", () => {
     expect(out.status).toBe(200);
     expect(out.headers.get("set-cookie")).toMatch(/^galley_session=; .*Max-Age=0/);
     expect((await api.me(req("/api/me", { headers: cookie(token) }))).status).toBe(401);
+  });
+
+  it("a session ended elsewhere (another process, a direct delete) is refused within the cache's bound", async () => {
+    const { AUTH_CACHE_TTL_MS, hashToken } = await import("@galley/auth");
+    const token = await signInAs("chris@galley.local");
+    expect((await api.me(req("/api/me", { headers: cookie(token) }))).status).toBe(200); // now cached
+    const ended = Date.now();
+    await t.db.session.deleteMany({ where: { tokenHash: hashToken(token) } });
+    let status = 200;
+    while (status === 200 && Date.now() - ended < AUTH_CACHE_TTL_MS + 1_000) {
+      status = (await api.me(req("/api/me", { headers: cookie(token) }))).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(401);
+  });
+
+  it("a user disabled elsewhere is refused within the cache's bound", async () => {
+    const { AUTH_CACHE_TTL_MS } = await import("@galley/auth");
+    const token = await signInAs("eric@galley.local");
+    expect((await api.me(req("/api/me", { headers: cookie(token) }))).status).toBe(200);
+    const ended = Date.now();
+    await t.db.user.update({ where: { email: "eric@galley.local" }, data: { disabled: true } });
+    try {
+      let status = 200;
+      while (status === 200 && Date.now() - ended < AUTH_CACHE_TTL_MS + 1_000) {
+        status = (await api.me(req("/api/me", { headers: cookie(token) }))).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe(401);
+    } finally {
+      await t.db.user.update({ where: { email: "eric@galley.local" }, data: { disabled: false } });
+    }
   });
 });
 

@@ -4,20 +4,28 @@
 // still change, once per notification burst, and fans the events out to every page on that run:
 // 200 tabs on a run cost the queries of one, and an idle run costs nothing but a slow safety poll.
 // The same connection LISTENs on galley_dashboard (the dashboard rollups changed, migration
-// dashboard_notify), so cached dashboards are dropped when their numbers change.
+// dashboard_notify), galley_auth (a session or token ended, a user changed) and galley_kitchens
+// (the Kitchen directory changed, migration web_caches_notify), so each in-process cache is
+// dropped when what it holds changes: one LISTEN per process whatever reads are cached.
 import { listen, type Db } from "@galley/db";
 import type { Logger } from "@galley/core";
 import { RunWatch, type RunSubscriber, type RunWatchOptions } from "./run-watch";
 
 export const RUN_EVENTS_CHANNEL = "galley_run_events";
 export const DASHBOARD_CHANNEL = "galley_dashboard";
+export const AUTH_CHANNEL = "galley_auth";
+export const KITCHENS_CHANNEL = "galley_kitchens";
+/** Channels whose listeners are told of every notification and of every (re)connection and loss. */
+export type CacheChannel = typeof DASHBOARD_CHANNEL | typeof AUTH_CHANNEL | typeof KITCHENS_CHANNEL;
+const CACHE_CHANNELS: readonly CacheChannel[] = [DASHBOARD_CHANNEL, AUTH_CHANNEL, KITCHENS_CHANNEL];
 
 export class RunHub {
   private readonly watches = new Map<string, RunWatch>();
-  private readonly dashboardListeners = new Set<() => void>();
+  private readonly cacheListeners = new Map<CacheChannel, Set<() => void>>(CACHE_CHANNELS.map((c) => [c, new Set()]));
+  private isConnected = false;
   private readonly stop = new AbortController();
   private listening: Promise<void> | null = null;
-  private connected!: Promise<void>;
+  private ready!: Promise<void>;
   /** How many LISTEN connections this hub opened (tests check it stays one per process). */
   connections = 0;
 
@@ -41,9 +49,24 @@ export class RunHub {
    * (a notification sent while disconnected is lost). Starts listening without waiting for it.
    */
   onDashboardChange(listener: () => void): () => void {
-    this.dashboardListeners.add(listener);
+    return this.onChange(DASHBOARD_CHANNEL, listener);
+  }
+
+  /**
+   * Calls `listener` on every notification of `channel`, after every (re)connection and when the
+   * connection is lost (a notification sent while disconnected is lost, so a cache must start
+   * over). Starts listening without waiting for it; `connected` says whether to trust the feed.
+   */
+  onChange(channel: CacheChannel, listener: () => void): () => void {
+    const set = this.cacheListeners.get(channel)!;
+    set.add(listener);
     void this.ensureListening();
-    return () => this.dashboardListeners.delete(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Whether this process LISTENs right now: while it does not, changes may go unnoticed. */
+  get connected(): boolean {
+    return this.isConnected;
   }
 
   get watching(): number {
@@ -59,21 +82,26 @@ export class RunHub {
   private ensureListening(): Promise<void> {
     if (!this.listening) {
       let ready!: () => void;
-      this.connected = new Promise<void>((r) => (ready = r));
+      this.ready = new Promise<void>((r) => (ready = r));
       this.listening = listen(
         this.url,
-        [RUN_EVENTS_CHANNEL, DASHBOARD_CHANNEL],
+        [RUN_EVENTS_CHANNEL, ...CACHE_CHANNELS],
         {
           onNotify: (payload, channel) => {
-            if (channel === DASHBOARD_CHANNEL) this.dashboardChanged();
-            else this.watches.get(payload)?.changed();
+            if (channel === RUN_EVENTS_CHANNEL) this.watches.get(payload)?.changed();
+            else this.cacheChanged(channel as CacheChannel);
           },
           onConnected: () => {
             this.connections++;
+            this.isConnected = true;
             ready();
             // Notifications sent while we were disconnected are lost: re-read every watched run.
             for (const w of this.watches.values()) w.changed();
-            this.dashboardChanged();
+            for (const c of CACHE_CHANNELS) this.cacheChanged(c);
+          },
+          onDisconnected: () => {
+            this.isConnected = false;
+            for (const c of CACHE_CHANNELS) this.cacheChanged(c);
           },
         },
         this.stop.signal,
@@ -81,15 +109,15 @@ export class RunHub {
         "galley-run-events",
       ).closed;
     }
-    return this.connected;
+    return this.ready;
   }
 
-  private dashboardChanged(): void {
-    for (const l of this.dashboardListeners) {
+  private cacheChanged(channel: CacheChannel): void {
+    for (const l of this.cacheListeners.get(channel) ?? []) {
       try {
         l();
       } catch (e) {
-        this.logger?.warn("dashboard listener failed", { error: (e as Error).message });
+        this.logger?.warn("change listener failed", { channel, error: (e as Error).message });
       }
     }
   }
@@ -102,4 +130,10 @@ export function runHub(db: Db, url: string, logger?: Logger): RunHub {
   let h = hubs.get(url);
   if (!h) hubs.set(url, (h = new RunHub(db, url, logger)));
   return h;
+}
+
+/** Closes every hub of this process (tests, before dropping their database). */
+export function closeRunHubs(): void {
+  for (const h of hubs.values()) h.close();
+  hubs.clear();
 }

@@ -77,7 +77,7 @@ export async function setUpRunsTestEnv(): Promise<RunsTestEnv> {
   for (const env of await t.db.environment.findMany()) {
     await setSecret({ db: t.db, keyring }, { environmentId: env.id, name: "LOADER_TOKEN", value: `${env.name}-s3cret-value`, actorId: admin.id });
   }
-  return { t, dataDir, repo, cleanup: async () => (await t.drop(), rmSync(dataDir, { recursive: true, force: true })) };
+  return { t, dataDir, repo, cleanup: async () => ((await import("./run-hub")).closeRunHubs(), await t.drop(), rmSync(dataDir, { recursive: true, force: true })) };
 }
 
 export function req(p: string, init: RequestInit & { headers?: Record<string, string> } = {}): Request {

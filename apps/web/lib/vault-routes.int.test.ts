@@ -22,7 +22,7 @@ beforeAll(async () => {
   list = (await import("../app/api/environments/[env]/secrets/route")).GET;
   one = await import("../app/api/environments/[env]/secrets/[name]/route");
 });
-afterAll(() => t?.drop());
+afterAll(async () => ((await import("./run-hub")).closeRunHubs(), await t?.drop()));
 
 const params = (p: Record<string, string>) => ({ params: Promise.resolve(p) });
 function req(method: string, p: string, cookie?: string, body?: unknown): Request {

@@ -11,6 +11,9 @@ import {
   signIn,
   signOut,
   signOutEverywhere,
+  createAuthCache,
+  revokeAccessToken,
+  AUTH_CACHE_TTL_MS,
 } from "./index";
 import type { AuthDeps, Role } from "./types";
 
@@ -208,5 +211,84 @@ describe("personal access tokens and Basic auth", () => {
     expect(await authenticateBasic(deps, basic(other.email, token), "ip")).toBeNull();
     expect(await authenticateBasic(deps, basic(u.email, "wrong-password"), "ip")).toBeNull();
     expect(await t.db.session.count({ where: { userId: u.id } })).toBe(0);
+  });
+});
+
+describe("with the web process's cache of lookups", () => {
+  /** A cache on a clock the test moves; auth's own clock stays the wall clock. */
+  function cached() {
+    let t0 = 0;
+    const cache = createAuthCache({ now: () => t0 });
+    return { deps: { ...deps, cache } as AuthDeps, cache, advance: (ms: number) => (t0 += ms) };
+  }
+  async function session(d: AuthDeps) {
+    const u = await seedUser();
+    const r = await signIn(d, { email: u.email, password: PASSWORD, ip: "ip" });
+    return { u, token: r.token };
+  }
+
+  it("answers a known session without the database until the TTL, then sees it was revoked elsewhere", async () => {
+    const c = cached();
+    const s = await session(c.deps);
+    expect((await getSessionUser(c.deps, s.token))?.id).toBe(s.u.id);
+    // Revoked by another process whose notification this one did not get: a direct delete.
+    await t.db.session.deleteMany({ where: { userId: s.u.id } });
+    expect((await getSessionUser(c.deps, s.token))?.id).toBe(s.u.id);
+    c.advance(AUTH_CACHE_TTL_MS);
+    expect(await getSessionUser(c.deps, s.token)).toBeNull();
+  });
+
+  it("refuses at once after sign-out in this process", async () => {
+    const c = cached();
+    const s = await session(c.deps);
+    expect(await getSessionUser(c.deps, s.token)).not.toBeNull();
+    await signOut(c.deps, s.token);
+    expect(await getSessionUser(c.deps, s.token)).toBeNull();
+  });
+
+  it("refuses at once after the cache is cleared (what NOTIFY galley_auth does), e.g. for a disabled user", async () => {
+    const c = cached();
+    const s = await session(c.deps);
+    expect(await getSessionUser(c.deps, s.token)).not.toBeNull();
+    await t.db.user.update({ where: { id: s.u.id }, data: { disabled: true } });
+    c.cache.clear();
+    expect(await getSessionUser(c.deps, s.token)).toBeNull();
+  });
+
+  it("still ends an idle session on time from the cached times, and touches it once a minute", async () => {
+    const c = cached();
+    const s = await session(c.deps);
+    expect(await getSessionUser(c.deps, s.token)).not.toBeNull();
+    const row = () => t.db.session.findUniqueOrThrow({ where: { tokenHash: hashToken(s.token) } });
+    const later = new Date((await row()).lastSeenAt.getTime() + 61_000);
+    expect(await getSessionUser({ ...c.deps, now: () => later }, s.token)).not.toBeNull();
+    expect((await row()).lastSeenAt).toEqual(later);
+    const idle = new Date(later.getTime() + 12 * 3600 * 1000 + 1000);
+    expect(await getSessionUser({ ...c.deps, now: () => idle }, s.token)).toBeNull();
+  });
+
+  it("a touch finds a session deleted meanwhile and refuses it before the TTL", async () => {
+    const c = cached();
+    const s = await session(c.deps);
+    expect(await getSessionUser(c.deps, s.token)).not.toBeNull();
+    await t.db.session.deleteMany({ where: { userId: s.u.id } });
+    const later = new Date(Date.now() + 61_000);
+    expect(await getSessionUser({ ...c.deps, now: () => later }, s.token)).toBeNull();
+  });
+
+  it("refuses a revoked access token at once in this process, and elsewhere after the TTL", async () => {
+    const c = cached();
+    const u = await seedUser("dataops");
+    const first = await createAccessToken(c.deps, u.id, "one");
+    const second = await createAccessToken(c.deps, u.id, "two");
+    expect((await authenticateToken(c.deps, first.token))?.id).toBe(u.id);
+    expect((await authenticateToken(c.deps, second.token))?.id).toBe(u.id);
+    expect(await revokeAccessToken(c.deps, u.id, first.id)).toBe(true);
+    expect(await authenticateToken(c.deps, first.token)).toBeNull();
+    expect((await authenticateToken(c.deps, second.token))?.id).toBe(u.id);
+    await t.db.accessToken.deleteMany({ where: { id: second.id } });
+    expect(await authenticateToken(c.deps, second.token)).not.toBeNull();
+    c.advance(AUTH_CACHE_TTL_MS);
+    expect(await authenticateToken(c.deps, second.token)).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ export { THROTTLE_MAX_FAILURES, THROTTLE_WINDOW_MS } from "./throttle";
 export { signIn, verifyCredentials, BAD_CREDENTIALS, type SignInInput, type SignInResult } from "./sign-in";
 export { signOut, signOutEverywhere } from "./sign-out";
 export { getSessionUser } from "./get-session-user";
+export { createAuthCache, AUTH_CACHE_TTL_MS, AUTH_CACHE_MAX_ENTRIES, type AuthCache, type CachedAuth } from "./auth-cache";
 export { createAccessToken, authenticateToken, revokeAccessToken } from "./access-tokens";
 export { parseBasicAuth, authenticateBasic, type BasicCredentials } from "./basic-auth";
 export { can, decide, kitchenAccess, kitchenDenial, type Action, type EnvironmentAction, type InstallationAction, type KitchenAction, type KitchenNeed, type KitchenAccess, type KitchenFacts, type Denial, type Resource, type Actor, type EnvironmentKind } from "./policy";

@@ -1,4 +1,5 @@
 import type { Db } from "@galley/db";
+import type { AuthCache } from "./auth-cache";
 
 export const ROLES = ["admin", "developer", "dataops", "production", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -18,6 +19,8 @@ export interface AuthDeps {
   db: AuthDb;
   /** Injected so timeouts can be reasoned about; defaults to the wall clock. */
   now?: () => Date;
+  /** The web process's cache of lookups (auth-cache.ts); without it every call reads the database. */
+  cache?: AuthCache;
 }
 
 export const AUTH_USER_SELECT = { id: true, email: true, name: true, role: true, disabled: true } as const;

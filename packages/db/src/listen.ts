@@ -5,6 +5,8 @@ export interface ListenHandlers {
   onNotify(payload: string, channel: string): void;
   /** After every (re)connection: notifications sent while disconnected are lost, so re-read state. */
   onConnected?(): void;
+  /** The connection is gone (notifications may be lost until onConnected): caches should stop trusting them. */
+  onDisconnected?(): void;
 }
 
 /**
@@ -16,6 +18,7 @@ export function listen(url: string, channels: string | readonly string[], handle
   for (const ch of list) if (!/^[a-z_][a-z0-9_]{0,62}$/.test(ch)) throw new Error(`listen: channel ${JSON.stringify(ch)} is not a plain identifier`);
   const channel = list.join(",");
   const closed = (async () => {
+    let connected = false;
     while (!signal.aborted) {
       const c = new pg.Client({ connectionString: url, application_name: name });
       try {
@@ -30,11 +33,14 @@ export function listen(url: string, channels: string | readonly string[], handle
         c.on("notification", (n) => handlers.onNotify(n.payload ?? "", n.channel));
         await c.connect();
         for (const ch of list) await c.query(`LISTEN ${ch}`);
+        connected = true;
         handlers.onConnected?.();
         await ended;
       } catch (e) {
         logger?.warn("listener failed; retrying", { channel, error: (e as Error).message });
       } finally {
+        if (connected) handlers.onDisconnected?.();
+        connected = false;
         await c.end().catch(() => {});
       }
       if (!signal.aborted) await new Promise((r) => setTimeout(r, 1_000));
