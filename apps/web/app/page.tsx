@@ -11,18 +11,22 @@ import { checkHealthCached } from "@/lib/health";
 import { load } from "@/lib/page-data";
 import { findInterruptedOperations } from "@galley/kitchens";
 import { listEnvironments } from "@/lib/read-models/environments";
-import { listKitchensForUser } from "@/lib/read-models/kitchens";
+import { kitchenTreeViewFor } from "@/lib/read-models/kitchens";
 
 export const metadata: Metadata = { title: "Home" };
 
-export default async function HomePage() {
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.slice(0, 100);
+
+export default async function HomePage({ searchParams }: PageProps<"/">) {
+  const sp = await searchParams;
   const session = await load("your session", requireUser);
   if (!session.ok) return <Unavailable what={session.reason} />;
   const user = session.value;
   const [health, data] = await Promise.all([
     checkHealthCached(),
     load("the Kitchen tree", async () => ({
-      kitchens: await listKitchensForUser(db(), user),
+      // Bounded whatever the number of Kitchens: ?q= searches, ?under= pages one Kitchen's children.
+      kitchens: await kitchenTreeViewFor(user, { q: one(sp.q), under: one(sp.under), after: one(sp.after) }),
       environments: await listEnvironments(db()),
       operations: await findInterruptedOperations(db(), user.id),
     })),
@@ -41,7 +45,7 @@ export default async function HomePage() {
               <span className="text-xs text-slate-500">workspaces, each with its branch and schema</span>
             </div>
             <OperationsNotice operations={data.value.operations} />
-            <KitchenTree kitchens={data.value.kitchens} userId={user.id} />
+            <KitchenTree view={data.value.kitchens} userId={user.id} />
           </section>
           <section aria-labelledby="environments-heading">
             <div className="mb-3 flex items-baseline justify-between">

@@ -3,10 +3,11 @@
 // a cache that lives until the numbers change.
 import { kitchenAccess, type AuthUser } from "@galley/auth";
 import { AppError } from "@galley/core";
-import { createTtlCache, findScopeCandidates, getControlChart, getDashboard, type ScopeKitchen, type TControlChart, type TDashboard, type TDashboardQuery } from "@galley/dashboards";
+import { createTtlCache, getControlChart, getDashboard, type ScopeKitchen, type TControlChart, type TDashboard, type TDashboardQuery } from "@galley/dashboards";
 import type { Db } from "@galley/db";
 import { config } from "./config";
 import { db, logger } from "./deps";
+import { kitchenDirectory } from "./kitchen-directory";
 import { runHub } from "./run-hub";
 import { getKitchenForUserOrThrow } from "./runs-deps";
 
@@ -37,18 +38,19 @@ function watchChanges(): void {
   runHub(db(), config().DATABASE_URL, logger()).onDashboardChange(() => dashboards.clear());
 }
 
-/** Live Kitchens whose runs `user` may read, as the dashboard's scope. */
-export async function readableKitchens(database: Db, user: AuthUser): Promise<ScopeKitchen[]> {
-  const rows = await findScopeCandidates({ db: database }, user.id);
-  return rows
+/** Live Kitchens whose runs `user` may read, as the dashboard's scope (from the process's Kitchen directory). */
+export async function readableKitchens(_database: Db, user: AuthUser): Promise<ScopeKitchen[]> {
+  const dir = await kitchenDirectory();
+  return dir.all
     .filter((k) => kitchenAccess(user, { name: k.name, isPrivate: k.isPrivate, environmentKind: k.environmentKind, staff: k.staff }).canReadRuns)
     .map((k) => ({ id: k.id, name: k.name, environment: k.environment, environmentKind: k.environmentKind }));
 }
 
 async function computed(user: AuthUser, q: TDashboardQuery): Promise<CachedDashboard> {
   watchChanges();
-  // The scope is decided on every request (one query), never cached: a Kitchen made private, or
-  // a person taken off its staff, leaves the dashboard with the very next request.
+  // The scope is decided on every request from the Kitchen directory, which is reloaded as soon
+  // as a change's NOTIFY arrives (lib/kitchen-directory.ts): a Kitchen made private, or a person
+  // taken off its staff, leaves the dashboard within milliseconds of the commit.
   const scope = await readableKitchens(db(), user);
   const key = JSON.stringify([scope.map((k) => [k.id, k.name, k.environment, k.environmentKind]), q]);
   return dashboards.get(key, async () => {

@@ -5,10 +5,13 @@ import { AppError, IDENTIFIER_RE } from "@galley/core";
 import type { Db } from "@galley/db";
 import { AnalyticsRepo } from "@galley/git";
 import type { PipelineSource, StartRunDeps } from "@galley/runs";
+import type { DirectoryKitchen } from "@galley/kitchens";
 import { listSecrets } from "@galley/vault";
 import { config } from "./config";
 import { maskVaultNames } from "./vault-name-mask";
 import { db } from "./deps";
+import { kitchenDirectory } from "./kitchen-directory";
+import { findRunHead, getRunDetail, type TRunDetail } from "./read-models/runs";
 
 const repos = new Map<string, Promise<AnalyticsRepo>>();
 
@@ -61,33 +64,59 @@ export interface RunKitchen {
   environment: { name: string; kind: "development" | "production" };
   isPrivate: boolean;
   deletedAt: Date | null;
+  staff: { userId: string; isOwner: boolean }[];
   staffUserIds: string[];
+  reviewers: string[];
 }
 
-const KITCHEN_SELECT = {
+// Deleted Kitchens are not in the directory (nor, for a few milliseconds, one another process just
+// made): those are looked up in the database.
+const DELETED_KITCHEN_SELECT = {
   id: true, name: true, branch: true, schemaName: true, environmentId: true, isPrivate: true, deletedAt: true,
   environment: { select: { name: true, kind: true } },
   staff: { select: { userId: true, isOwner: true } },
   requestsFrom: { where: { status: "open" }, select: { target: { select: { staff: { select: { userId: true } } } } } },
 } as const;
 
+async function kitchenFromDb(database: Db, where: { id: string } | { name: string; deletedAt: { not: null } }): Promise<Omit<RunKitchen, "staffUserIds"> | null> {
+  const row = await database.kitchen.findFirst({ where, orderBy: { deletedAt: "desc" }, select: DELETED_KITCHEN_SELECT });
+  if (!row) return null;
+  const { requestsFrom, ...rest } = row;
+  return { ...rest, reviewers: [...new Set(requestsFrom.flatMap((r) => r.target.staff.map((s) => s.userId)))] };
+}
+
+function fromDirectory(k: DirectoryKitchen): Omit<RunKitchen, "staffUserIds"> {
+  return {
+    id: k.id, name: k.name, branch: k.branch, schemaName: k.schemaName, environmentId: k.environmentId,
+    environment: { name: k.environment, kind: k.environmentKind }, isPrivate: k.isPrivate, deletedAt: null,
+    staff: k.staff.map((s) => ({ userId: s.userId, isOwner: s.isOwner })), reviewers: k.reviewers,
+  };
+}
+
 /**
  * The Kitchen by name (live ones only) or id (a run's, deleted ones too: history stays), if `user`
  * may do `need` in it, as the one access policy decides (404 for a private Kitchen they may not see).
+ * Live Kitchens come from the process's directory (lib/kitchen-directory.ts: no query), deleted
+ * ones from the database.
  */
 export async function getKitchenForUserOrThrow(database: Db, ref: { name: string; orDeleted?: boolean } | { id: string }, user: AuthUser, need: RunNeed): Promise<RunKitchen> {
-  const row = "name" in ref
-    ? IDENTIFIER_RE.test(ref.name)
-      ? (await database.kitchen.findFirst({ where: { name: ref.name, deletedAt: null }, select: KITCHEN_SELECT })) ??
-        // History by name (the run list of a deleted Kitchen): the latest Kitchen of that name.
-        (ref.orDeleted ? await database.kitchen.findFirst({ where: { name: ref.name, deletedAt: { not: null } }, orderBy: { deletedAt: "desc" }, select: KITCHEN_SELECT }) : null)
-      : null
-    : await database.kitchen.findUnique({ where: { id: ref.id }, select: KITCHEN_SELECT });
+  const dir = await kitchenDirectory();
+  let row: Omit<RunKitchen, "staffUserIds"> | null = null;
+  if ("name" in ref) {
+    if (IDENTIFIER_RE.test(ref.name)) {
+      const live = dir.byName.get(ref.name);
+      // History by name (the run list of a deleted Kitchen): the latest Kitchen of that name.
+      row = live ? fromDirectory(live) : ref.orDeleted ? await kitchenFromDb(database, { name: ref.name, deletedAt: { not: null } }) : null;
+    }
+  } else {
+    const live = dir.byId.get(ref.id);
+    row = live ? fromDirectory(live) : await kitchenFromDb(database, { id: ref.id });
+  }
   const label = "name" in ref ? ref.name : "of this run";
   if (!row) throw new AppError("not_found", `Kitchen ${label} does not exist`, { field: "kitchen" });
   const denial = decide(user, need, {
     type: "kitchen", name: row.name, isPrivate: row.isPrivate, environmentKind: row.environment.kind, staff: row.staff, isDeleted: row.deletedAt !== null,
-    reviewers: [...new Set(row.requestsFrom.flatMap((r) => r.target.staff.map((s) => s.userId)))],
+    reviewers: row.reviewers,
   });
   if (denial) throw new AppError(denial.code, denial.code === "not_found" ? `Kitchen ${label} does not exist` : denial.message, { field: "kitchen" });
   return { ...row, staffUserIds: row.staff.map((s) => s.userId) };
@@ -99,6 +128,14 @@ export async function getRunForUserOrThrow(database: Db, runId: string, user: Au
   if (!run) throw new AppError("not_found", `run ${runId} does not exist`);
   const kitchen = await getKitchenForUserOrThrow(database, { id: run.kitchenId }, user, need);
   return { run, kitchen };
+}
+
+/** The run page's content, if `user` may read the run's Kitchen (404 for a run they may not know of), masked as maskUnlessAllowed says. */
+export async function getRunDetailForUserOrThrow(database: Db, runId: string, user: AuthUser): Promise<TRunDetail> {
+  const head = await findRunHead(database, runId);
+  if (!head) throw new AppError("not_found", `run ${runId} does not exist`);
+  const kitchen = await getKitchenForUserOrThrow(database, { id: head.kitchenId }, user, "read_runs");
+  return maskUnlessAllowed(user, kitchen, await getRunDetail(database, runId, head));
 }
 
 /** `value` as is for those the policy lets see the environment's secret names; masked for the rest (managers). */

@@ -52,3 +52,6 @@ export { repairOperations, startJanitor, JANITOR_LOCK, type JanitorReport, type 
 export { Operation, crashAt, findOperationsBySubject, findInterruptedOperations, type OperationRecord, type OperationKind, type Checkpoint } from "./operations";
 export { viewJournal } from "./view-journal";
 export { recordLostViews } from "./lost-views";
+export { KitchenDirectory, loadKitchenDirectory, type DirectoryKitchen, type DirectoryStaff } from "./kitchen-directory";
+export { treeView, moreRoots, childrenPage, searchKitchens, kitchensPage, isListedFor, TREE_CHILD_LIMIT, TREE_TOTAL_LIMIT, TREE_PAGE_LIMIT, type TreeViewNode } from "./kitchen-tree-view";
+export { getEnvironmentForUser, type EnvironmentView } from "./get-environment";

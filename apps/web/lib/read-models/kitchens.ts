@@ -1,8 +1,10 @@
-// Read model of the Kitchen tree for the home page and GET /api/kitchens.
-// Moves to @galley/kitchens (as a repository) when the Kitchens issue lands.
+// Read model of the Kitchen tree for the home page and GET /api/kitchens: rows of the process's
+// Kitchen directory (lib/kitchen-directory.ts), filtered by the access policy; no query per request.
 import { can, type AuthUser } from "@galley/auth";
 import type { Db, Prisma } from "@galley/db";
+import { childrenPage, kitchensPage, moreRoots, searchKitchens, treeView, type DirectoryKitchen, type TreeViewNode } from "@galley/kitchens";
 import { z } from "zod";
+import { kitchenDirectory } from "../kitchen-directory";
 
 export const ZStaffMember = z.object({ id: z.string(), name: z.string(), email: z.string(), isOwner: z.boolean() });
 
@@ -83,32 +85,36 @@ function toRow(k: {
   };
 }
 
-/** Live Kitchens the user may see (private ones only for their staff and admins), by name. */
-export async function listKitchensForUser(db: Db, user: AuthUser): Promise<TKitchenRow[]> {
-  const rows = await db.kitchen.findMany({ where: { deletedAt: null }, select: SELECT, orderBy: { name: "asc" } });
-  return rows.filter((k) => visibleTo(user, k)).map(toRow);
+/** A directory entry as the API and the pages show it. */
+export function directoryRow(k: DirectoryKitchen): TKitchenRow {
+  return {
+    id: k.id, name: k.name, parent: k.parent, environment: k.environment, environmentKind: k.environmentKind, branch: k.branch, schema: k.schemaName,
+    description: k.description, isPrivate: k.isPrivate, isPersistent: k.isPersistent, status: k.status,
+    staff: k.staff.map((s) => ({ id: s.userId, name: s.name, email: s.email, isOwner: s.isOwner })),
+    lastActivityAt: k.lastActivityAt, createdAt: k.createdAt,
+  };
 }
 
-/**
- * A page of the live Kitchens the user may see, by name after `after` (keyset on the name index).
- * Visibility is the policy's decision, so rows are read in bounded batches until the page is full.
- */
-export async function listKitchensPageForUser(db: Db, user: AuthUser, q: { limit: number; after?: string }): Promise<{ kitchens: TKitchenRow[]; nextCursor: string | null }> {
-  const out: TKitchenRow[] = [];
-  let after = q.after;
-  for (let batch = 0; batch < 20; batch++) {
-    const take = Math.min(1_000, q.limit * 2);
-    const rows = await db.kitchen.findMany({ where: { deletedAt: null, ...(after !== undefined ? { name: { gt: after } } : {}) }, select: SELECT, orderBy: { name: "asc" }, take });
-    for (const k of rows) {
-      if (!visibleTo(user, k)) continue;
-      out.push(toRow(k));
-      if (out.length === q.limit) return { kitchens: out, nextCursor: k.name };
-    }
-    if (rows.length < take) return { kitchens: out, nextCursor: null };
-    after = rows[rows.length - 1].name;
-  }
-  // Many invisible Kitchens in a row: hand back what we have and where to go on.
-  return { kitchens: out, nextCursor: after ?? null };
+/** Live Kitchens the user may see (private ones only for their staff and admins), by name. */
+export async function listKitchensForUser(_db: Db, user: AuthUser): Promise<TKitchenRow[]> {
+  const dir = await kitchenDirectory();
+  return dir.all.filter((k) => visibleTo(user, { name: k.name, isPrivate: k.isPrivate, staff: k.staff.map((s) => ({ isOwner: s.isOwner, user: { id: s.userId, name: s.name, email: s.email } })) })).map(directoryRow);
+}
+
+// Each entry's JSON, made (and checked by ZKitchenRow) once per directory load, not per request:
+// a page of 200 Kitchens with their staff is ~130 KB, and parsing and serialising it every time
+// was most of what GET /api/kitchens cost.
+const rowJson = new WeakMap<DirectoryKitchen, string>();
+function jsonOf(k: DirectoryKitchen): string {
+  let text = rowJson.get(k);
+  if (text === undefined) rowJson.set(k, (text = JSON.stringify(ZKitchenRow.parse(directoryRow(k)))));
+  return text;
+}
+
+/** A keyset page (by name) of the live Kitchens the user may see, as the JSON GET /api/kitchens answers. */
+export async function kitchensPageJson(user: AuthUser, q: { limit: number; after?: string }): Promise<string> {
+  const page = kitchensPage(await kitchenDirectory(), user, q);
+  return `{"kitchens":[${page.kitchens.map(jsonOf).join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
 }
 
 /** One live Kitchen by name, or null when it does not exist or the user may not see it. */
@@ -127,4 +133,38 @@ export async function findKitchenForUser(db: Db, user: AuthUser, name: string): 
     createdBy: creator?.name ?? null,
     reviewers,
   };
+}
+
+export interface TTreeNode {
+  kitchen: TKitchenRow;
+  children: TTreeNode[];
+  /** Visible children not shown (behind a "more" link to the children view). */
+  moreChildren: number;
+}
+
+/** The home page's Kitchen tree, bounded however many Kitchens there are (@galley/kitchens kitchen-tree-view.ts). */
+export type TKitchenTreeView =
+  | { mode: "tree"; roots: TTreeNode[]; moreRoots: number }
+  | { mode: "children"; parent: TKitchenRow | null; kitchens: TKitchenRow[]; nextCursor: string | null }
+  | { mode: "search"; q: string; kitchens: TKitchenRow[]; more: boolean }
+  | { mode: "missing"; name: string };
+
+function treeNode(n: TreeViewNode): TTreeNode {
+  return { kitchen: directoryRow(n.kitchen), children: n.children.map(treeNode), moreChildren: n.moreChildren };
+}
+
+/** `q`: search by name; `under` (+ `after`): one Kitchen's children a page at a time (`under` "" = the roots); else the tree from the roots. */
+export async function kitchenTreeViewFor(user: AuthUser, v: { q?: string; under?: string; after?: string }): Promise<TKitchenTreeView> {
+  const dir = await kitchenDirectory();
+  if (v.q?.trim()) {
+    const found = searchKitchens(dir, user, v.q);
+    return { mode: "search", q: v.q.trim(), kitchens: found.kitchens.map(directoryRow), more: found.more };
+  }
+  if (v.under !== undefined) {
+    const page = childrenPage(dir, user, v.under || null, { after: v.after });
+    if (!page) return { mode: "missing", name: v.under };
+    return { mode: "children", parent: page.parent && directoryRow(page.parent), kitchens: page.kitchens.map(directoryRow), nextCursor: page.nextCursor };
+  }
+  const roots = treeView(dir, user);
+  return { mode: "tree", roots: roots.map(treeNode), moreRoots: moreRoots(dir, user, roots.length) };
 }

@@ -1,9 +1,8 @@
 import { createKitchen, ZCreateKitchenInput } from "@galley/kitchens";
 import { z } from "zod";
-import { db } from "../../../lib/deps";
 import { ZCreateKitchenOutput } from "../../../lib/kitchens-api";
 import { kitchensDeps } from "../../../lib/kitchens-deps";
-import { listKitchensPageForUser, ZKitchenRow } from "../../../lib/read-models/kitchens";
+import { kitchensPageJson } from "../../../lib/read-models/kitchens";
 import { json } from "../../../lib/responses";
 import { route } from "../../../lib/route";
 
@@ -13,9 +12,9 @@ const ZKitchensQuery = z.object({
   after: z.string().min(1).max(64).optional(),
 });
 
-export const GET = route(
-  { auth: "user", query: ZKitchensQuery, output: z.object({ kitchens: z.array(ZKitchenRow), nextCursor: z.string().nullable() }) },
-  async ({ user, query }) => listKitchensPageForUser(db(), user, query),
+/** No `output` here: each row was parsed through ZKitchenRow when its JSON was made (read-models/kitchens.ts). */
+export const GET = route({ auth: "user", query: ZKitchensQuery }, async ({ user, query }) =>
+  new Response(await kitchensPageJson(user, query), { headers: { "content-type": "application/json", "cache-control": "no-store" } }),
 );
 
 export const POST = route({ auth: "user", body: ZCreateKitchenInput }, async ({ user, body, requestId }) => {
