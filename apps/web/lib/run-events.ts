@@ -44,7 +44,18 @@ export function runEventStream(hub: RunHub, runId: string, signal: AbortSignal, 
       if (signal.aborted) return stop();
       heartbeat = setInterval(() => write(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
       write(`retry: 3000\n\n`);
-      const sub = { send: (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), end: stop };
+      // Frames come serialised and encoded once per change for every page (run-watch.ts).
+      const sub = {
+        send: (frame: Uint8Array) => {
+          if (closed) return;
+          try {
+            controller.enqueue(frame);
+          } catch {
+            stop();
+          }
+        },
+        end: stop,
+      };
       hub.subscribe(runId, sub).then(
         (off) => (closed ? off() : (unsubscribe = off)),
         () => stop(),

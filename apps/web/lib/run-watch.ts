@@ -2,8 +2,8 @@
 // run when told it changed (see run-hub.ts): the run row, only nodes that can still change, and
 // log lines past a per-node cursor; then sends what changed to every subscriber.
 import { TERMINAL_NODE, TERMINAL_RUN, type NodeStatus, type RunStatus } from "@galley/runs";
-import type { Db } from "@galley/db";
-import { getRunDetail, NODE_SELECT, testResultsOf, toNodeView, type TNodeRunView } from "./read-models/runs";
+import { sqlOf, type Db } from "@galley/db";
+import { getRunDetail, NODE_COLUMNS, NODE_SELECT, testResultsOf, toNodeView, type TNodeRunView } from "./read-models/runs";
 import { waitingForPool, type RunWaiting } from "./read-models/worker-pools";
 
 export interface RunWatchOptions {
@@ -22,9 +22,17 @@ export interface RunWatchOptions {
 }
 
 export interface RunSubscriber {
-  send(event: string, data: unknown): void;
+  /** One Server-Sent Events frame (sseFrame): made once per change, the same bytes for every page. */
+  send(frame: Uint8Array): void;
   /** The watch ended (run settled or deleted, or the database stayed away): close the stream. */
   end(): void;
+}
+
+const encoder = new TextEncoder();
+
+/** `event: <event>\ndata: <json>\n\n`, encoded. */
+export function sseFrame(event: string, data: unknown): Uint8Array {
+  return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 type NodeRow = { id: string; nodeId: string; status: string; attempt: number; maxAttempts: number; type: string; queuedAt: Date | null; startedAt: Date | null; finishedAt: Date | null; error: string | null; outputs: unknown; logBytes: number; logTruncated: boolean };
@@ -60,7 +68,7 @@ async function logsAfter(db: Db, cursors: [string, bigint][], perNode: number): 
 }
 
 export class RunWatch {
-  private readonly subs = new Map<RunSubscriber, { ready: boolean; queued: [string, unknown][] }>();
+  private readonly subs = new Map<RunSubscriber, { ready: boolean; queued: { event: string; frame: Uint8Array }[] }>();
   private readonly o: Required<RunWatchOptions>;
   private started: Promise<void> | null = null;
   private byId = new Map<string, NodeRow>();
@@ -89,22 +97,22 @@ export class RunWatch {
 
   /** Registers before reading the snapshot, so a change after it always reaches the page. */
   async add(sub: RunSubscriber): Promise<void> {
-    const entry = { ready: false, queued: [] as [string, unknown][] };
+    const entry = { ready: false, queued: [] as { event: string; frame: Uint8Array }[] };
     this.subs.set(sub, entry);
     try {
       this.started ??= this.start();
       await this.started;
       const detail = await getRunDetail(this.db, this.runId);
-      sub.send("snapshot", detail);
+      sub.send(sseFrame("snapshot", detail));
       entry.ready = true;
       const queued = entry.queued.splice(0);
-      if (this.waiting && !queued.some(([e]) => e === "waiting")) sub.send("waiting", this.waiting);
-      for (const [e, d] of queued) sub.send(e, d);
-      if (queued.some(([e]) => e === "end")) {
+      if (this.waiting && !queued.some((q) => q.event === "waiting")) sub.send(sseFrame("waiting", this.waiting));
+      for (const q of queued) sub.send(q.frame);
+      if (queued.some((q) => q.event === "end")) {
         this.remove(sub);
         sub.end();
       } else if (TERMINAL_RUN.has(detail.run.status as RunStatus) && this.open.size === 0 && this.drain.size === 0) {
-        sub.send("end", { status: detail.run.status });
+        sub.send(sseFrame("end", { status: detail.run.status }));
         this.remove(sub);
         sub.end();
       }
@@ -174,10 +182,13 @@ export class RunWatch {
     }
   }
 
+  /** Serialises and encodes once, then hands the same bytes to every page. */
   private broadcast(event: string, data: unknown): void {
+    if (this.subs.size === 0) return;
+    const frame = sseFrame(event, data);
     for (const [sub, entry] of this.subs) {
-      if (entry.ready) sub.send(event, data);
-      else entry.queued.push([event, data]);
+      if (entry.ready) sub.send(frame);
+      else entry.queued.push({ event, frame });
     }
   }
 
@@ -207,9 +218,14 @@ export class RunWatch {
 
   private async readOnce(): Promise<void> {
     // warnings travels with the run's final status: the page reads "succeeded with N warnings".
-    const run = await this.db.run.findUnique({ where: { id: this.runId }, select: { status: true, warnings: true, startedAt: true, finishedAt: true, error: true } });
+    // The run and its open nodes in parallel, as plain SQL: this is on the path of every change.
+    const sql = sqlOf(this.db);
+    const [[run], changed] = await Promise.all([
+      sql.query<{ status: string; warnings: number; startedAt: Date | null; finishedAt: Date | null; error: string | null }>(
+        `SELECT status, warnings, started_at AS "startedAt", finished_at AS "finishedAt", error FROM runs WHERE id = $1::uuid`, [this.runId]),
+      this.open.size ? sql.query<NodeRow>(`${NODE_COLUMNS} FROM node_runs WHERE run_id = $1::uuid AND id = ANY($2::uuid[])`, [this.runId, [...this.open]]) : Promise.resolve([]),
+    ]);
     if (!run) return this.endAll("deleted");
-    const changed = this.open.size ? await this.db.nodeRun.findMany({ where: { runId: this.runId, id: { in: [...this.open] } }, select: NODE_SELECT }) : [];
     const nodeEvents: TNodeRunView[] = [];
     // A node's test results are written with its final status: read them for nodes that just finished.
     const finished = changed.filter((n) => isTerminalNode(n.status) && this.seen.get(n.id) !== signature(n)).map((n) => n.id);

@@ -2,8 +2,7 @@
 // fields, output schemas: the run document's frozen pipeline (templates) and anything else the
 // worker keeps in `compiled` never leaves except the compiled view, whose secrets are `***`.
 import { AppError } from "@galley/core";
-import type { Db } from "@galley/db";
-import type { RunDocument } from "@galley/runs";
+import { sqlOf, type Db } from "@galley/db";
 import { z } from "zod";
 import { NODE_STATUSES, RUN_STATUSES, type TRunsQuery } from "../runs-schemas";
 
@@ -81,47 +80,44 @@ export type TRunView = z.infer<typeof ZRunView>;
 export const ZRunDetail = z.object({ run: ZRunView, nodes: z.array(ZNodeRunView) });
 export type TRunDetail = z.infer<typeof ZRunDetail>;
 
-const SUMMARY_SELECT = {
-  id: true, pipeline: true, commit: true, status: true, warnings: true, trigger: true, triggeredById: true, executor: true,
-  variation: true, error: true, createdAt: true, startedAt: true, finishedAt: true, kitchen: { select: { name: true } },
-} as const;
-
 export const NODE_SELECT = {
   id: true, nodeId: true, type: true, status: true, attempt: true, maxAttempts: true, queuedAt: true, startedAt: true,
   finishedAt: true, error: true, outputs: true, logBytes: true, logTruncated: true,
 } as const;
 
-type SummaryRow = { id: string; pipeline: string; commit: string; status: string; warnings: number; trigger: string; triggeredById: string | null; executor: string; variation: string | null; error: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; kitchen: { name: string } };
+/** A run as the summary queries return it (kitchen: its name; triggeredByName: null for a deleted user). */
+type SummaryRow = { id: string; kitchen: string; pipeline: string; commit: string; status: string; warnings: number; trigger: string; triggeredById: string | null; triggeredByName: string | null; executor: string; variation: string | null; error: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
 
-async function userNames(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((i): i is string => i !== null))];
-  if (!wanted.length) return new Map();
-  const users = await db.user.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true } });
-  return new Map(users.map((u) => [u.id, u.name]));
-}
-
-function toSummary(r: SummaryRow, names: Map<string, string>): TRunSummary {
+function toSummary(r: SummaryRow): TRunSummary {
   return {
-    id: r.id, kitchen: r.kitchen.name, pipeline: r.pipeline, commit: r.commit, status: r.status as TRunSummary["status"], warnings: r.warnings, trigger: r.trigger,
-    triggeredBy: r.triggeredById ? { id: r.triggeredById, name: names.get(r.triggeredById) ?? "a deleted user" } : null,
+    id: r.id, kitchen: r.kitchen, pipeline: r.pipeline, commit: r.commit, status: r.status as TRunSummary["status"], warnings: r.warnings, trigger: r.trigger,
+    triggeredBy: r.triggeredById ? { id: r.triggeredById, name: r.triggeredByName ?? "a deleted user" } : null,
     executor: r.executor, variation: r.variation, error: r.error, createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt,
   };
 }
 
-const TEST_SELECT = {
-  nodeRunId: true, node: true, testName: true, kind: true, level: true, verdict: true, value: true, lowerLimit: true, upperLimit: true, mean: true,
-  sigma: true, rule: true, message: true, failingRows: true, examples: true, attempt: true,
-} as const;
+type TestRow = {
+  nodeRunId: string; node: string; testName: string; kind: string; level: string; verdict: string; value: number | null; lowerLimit: number | null;
+  upperLimit: number | null; mean: number | null; sigma: number | null; rule: string | null; message: string; failingRows: number | null; examples: unknown; attempt: number;
+};
+
+/** Per node, its tests' names in the order the pipeline file lists them (from the run document). */
+type TestOrder = { id: string; tests: string[] }[];
 
 /** Test results of some nodes of a run, by node run id, in the order the pipeline file lists them. */
-export async function testResultsOf(db: Db, runId: string, nodeRunIds?: string[]): Promise<Map<string, TTestResultView[]>> {
-  const rows = await db.testResult.findMany({ where: { runId, ...(nodeRunIds ? { nodeRunId: { in: nodeRunIds } } : {}) }, select: TEST_SELECT });
+export async function testResultsOf(db: Db, runId: string, nodeRunIds?: string[], known?: TestOrder): Promise<Map<string, TTestResultView[]>> {
+  const rows = await sqlOf(db).query<TestRow>(
+    `SELECT node_run_id::text AS "nodeRunId", node, test_name AS "testName", kind, level, verdict, value, lower_limit AS "lowerLimit", upper_limit AS "upperLimit",
+       mean, sigma, rule, message, failing_rows AS "failingRows", examples, attempt
+     FROM test_results WHERE run_id = $1::uuid${nodeRunIds ? " AND node_run_id = ANY($2::uuid[])" : ""}`,
+    nodeRunIds ? [runId, nodeRunIds] : [runId],
+  );
   if (rows.length === 0) return new Map();
   // One node's results share a timestamp (one insert): the file's order comes from the run document.
-  const order = await db.$queryRaw<{ node: string; tests: string[] }[]>`
-    SELECT n->>'id' AS node, ARRAY(SELECT t->>'name' FROM jsonb_array_elements(coalesce(n->'tests', '[]'::jsonb)) t) AS tests
-    FROM runs, jsonb_array_elements(coalesce(compiled->'source'->'nodes', '[]'::jsonb)) n WHERE runs.id = ${runId}::uuid`;
-  const rank = new Map(order.flatMap((o) => o.tests.map((t, i) => [`${o.node}/${t}`, i] as const)));
+  const order = known ?? (await db.$queryRaw<TestOrder>`
+    SELECT n->>'id' AS id, ARRAY(SELECT t->>'name' FROM jsonb_array_elements(coalesce(n->'tests', '[]'::jsonb)) t) AS tests
+    FROM runs, jsonb_array_elements(coalesce(compiled->'source'->'nodes', '[]'::jsonb)) n WHERE runs.id = ${runId}::uuid`);
+  const rank = new Map(order.flatMap((o) => o.tests.map((t, i) => [`${o.id}/${t}`, i] as const)));
   rows.sort((a, b) => a.attempt - b.attempt || (rank.get(`${a.node}/${a.testName}`) ?? 1e9) - (rank.get(`${b.node}/${b.testName}`) ?? 1e9) || a.testName.localeCompare(b.testName));
   const out = new Map<string, TTestResultView[]>();
   for (const r of rows) {
@@ -151,28 +147,28 @@ export function toNodeView(n: { nodeId: string; type: string; status: string; at
  */
 export async function listRuns(db: Db, kitchenId: string, q: TRunsQuery): Promise<{ runs: TRunListItem[]; nextCursor: string | null }> {
   // Only the filters given, so each shape gets a plan that uses the index. Values are parameters.
+  // One statement for the page, its Kitchen's and triggerers' names and its node counts: each
+  // round trip through the client cost about as much CPU as the whole answer's serialisation.
   const params: unknown[] = [kitchenId];
   const where = ["kitchen_id = $1::uuid"];
   if (q.pipeline) where.push(`pipeline = $${params.push(q.pipeline)}`);
   if (q.status) where.push(`status = $${params.push(q.status)}`);
   if (q.before) where.push(`(created_at, id) < (SELECT c.created_at, c.id FROM runs c WHERE c.id = $${params.push(q.before)}::uuid AND c.kitchen_id = $1::uuid)`);
-  const ids = await db.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id::text AS id FROM runs WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT $${params.push(q.limit + 1)}::int`,
-    ...params,
+  const rows = await sqlOf(db).query<SummaryRow & { nodeCounts: Record<string, number> | null }>(
+    `SELECT r.id::text AS id, r.pipeline, r.commit, r.status, r.warnings, r.trigger, r.triggered_by::text AS "triggeredById", u.name AS "triggeredByName",
+       r.executor, r.variation, r.error, r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt", k.name AS kitchen,
+       (SELECT json_object_agg(c.status, c.n) FROM (SELECT status, count(*)::int AS n FROM node_runs WHERE run_id = r.id GROUP BY status) c) AS "nodeCounts"
+     FROM (SELECT id, kitchen_id, pipeline, commit, status, warnings, trigger, triggered_by, executor, variation, error, created_at, started_at, finished_at
+           FROM runs WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT $${params.push(q.limit + 1)}::int) r
+     JOIN kitchens k ON k.id = r.kitchen_id
+     LEFT JOIN users u ON u.id = r.triggered_by
+     ORDER BY r.created_at DESC, r.id DESC`,
+    params,
   );
-  const pageIds = ids.slice(0, q.limit).map((r) => r.id);
-  const rows = pageIds.length ? await db.run.findMany({ where: { id: { in: pageIds } }, select: SUMMARY_SELECT }) : [];
-  const order = new Map(pageIds.map((id, i) => [id, i]));
-  rows.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
-  const names = await userNames(db, rows.map((r) => r.triggeredById));
-  const counts = rows.length
-    ? await db.nodeRun.groupBy({ by: ["runId", "status"], where: { runId: { in: pageIds } }, _count: { _all: true } })
-    : [];
-  const byRun = new Map<string, Record<string, number>>();
-  for (const n of counts) byRun.set(n.runId, { ...byRun.get(n.runId), [n.status]: n._count._all });
+  const page = rows.slice(0, q.limit);
   return {
-    runs: rows.map((r) => ({ ...toSummary(r, names), nodeCounts: byRun.get(r.id) ?? {} })),
-    nextCursor: ids.length > q.limit ? pageIds[pageIds.length - 1] : null,
+    runs: page.map((r) => ({ ...toSummary(r), nodeCounts: r.nodeCounts ?? {} })),
+    nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
   };
 }
 
@@ -215,31 +211,70 @@ export async function nodeStatusesOf(db: Db, runId: string): Promise<Record<stri
   return Object.fromEntries(rows.map((r) => [r.nodeId, r.status]));
 }
 
-export async function getRunDetail(db: Db, runId: string): Promise<TRunDetail> {
-  const r = await db.run.findUnique({
-    where: { id: runId },
-    select: { ...SUMMARY_SELECT, parameters: true, selection: true, compiled: true, resumedFromId: true, kitchen: { select: { name: true, environment: { select: { name: true } } } } },
-  });
+/**
+ * What the run page needs of the run row, with its Kitchen's and environment's names and its
+ * triggerer's name, in one statement. Only the parts of the run document it shows leave the
+ * database (not the frozen SQL texts and files, which can be large).
+ */
+export interface RunHead extends SummaryRow {
+  kitchenId: string;
+  kitchenEnvironment: string;
+  parameters: unknown;
+  selection: unknown;
+  resumedFromId: string | null;
+  deps: Record<string, string[]> | null;
+  compiled: unknown;
+  sourceNodes: TestOrder | null;
+}
+
+export async function findRunHead(db: Db, runId: string): Promise<RunHead | null> {
+  const rows = await sqlOf(db).query<RunHead>(`
+    SELECT r.id::text AS id, r.kitchen_id::text AS "kitchenId", k.name AS kitchen, e.name AS "kitchenEnvironment", r.pipeline, r.commit, r.status,
+      r.warnings, r.trigger, r.triggered_by::text AS "triggeredById", u.name AS "triggeredByName", r.executor, r.variation, r.error,
+      r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt", r.parameters, r.selection,
+      r.resumed_from::text AS "resumedFromId", r.compiled->'deps' AS deps, r.compiled->'compiled' AS compiled,
+      (SELECT json_agg(json_build_object('id', n->>'id', 'tests', ARRAY(SELECT t->>'name' FROM jsonb_array_elements(coalesce(n->'tests', '[]'::jsonb)) t)))
+         FROM jsonb_array_elements(coalesce(r.compiled->'source'->'nodes', '[]'::jsonb)) n) AS "sourceNodes"
+    FROM runs r
+    JOIN kitchens k ON k.id = r.kitchen_id
+    JOIN environments e ON e.id = k.environment_id
+    LEFT JOIN users u ON u.id = r.triggered_by
+    WHERE r.id = $1::uuid`, [runId]);
+  return rows[0] ?? null;
+}
+
+type NodeRow = Parameters<typeof toNodeView>[0] & { id: string };
+
+/** NODE_SELECT as SQL (followed by FROM node_runs ...). */
+export const NODE_COLUMNS = `SELECT id::text AS id, node_id AS "nodeId", type, status, attempt, max_attempts AS "maxAttempts", queued_at AS "queuedAt",
+  started_at AS "startedAt", finished_at AS "finishedAt", error, outputs, log_bytes AS "logBytes", log_truncated AS "logTruncated"`;
+
+/** Every node of a run, as NODE_SELECT reads them. */
+async function nodesOf(db: Db, runId: string): Promise<NodeRow[]> {
+  return sqlOf(db).query<NodeRow>(`${NODE_COLUMNS} FROM node_runs WHERE run_id = $1::uuid`, [runId]);
+}
+
+/** The run page's content; `head` when the caller read it already (to check access). */
+export async function getRunDetail(db: Db, runId: string, known?: RunHead): Promise<TRunDetail> {
+  const r = known ?? (await findRunHead(db, runId));
   if (!r) throw new AppError("not_found", `run ${runId} does not exist`);
-  const nodes = await db.nodeRun.findMany({ where: { runId }, select: NODE_SELECT });
-  const tests = await testResultsOf(db, runId);
-  const doc = (r.compiled ?? {}) as Partial<RunDocument>;
-  const fileOrder = (doc.source?.nodes ?? []).map((n) => n.id);
-  const order = topologicalOrder(doc.deps ?? {}, fileOrder);
+  const sourceNodes = r.sourceNodes ?? [];
+  const [nodes, tests] = await Promise.all([nodesOf(db, runId), testResultsOf(db, runId, undefined, sourceNodes)]);
+  const allDeps = r.deps ?? {};
+  const order = topologicalOrder(allDeps, sourceNodes.map((n) => n.id));
   // jsonb keeps keys in its own order: rebuild the map in run order, so the graph draws stably.
-  const deps = Object.fromEntries(order.map((id) => [id, doc.deps![id]]));
+  const deps = Object.fromEntries(order.map((id) => [id, allDeps[id]]));
   const rank = new Map(order.map((id, i) => [id, i]));
   nodes.sort((a, b) => (rank.get(a.nodeId) ?? 1e9) - (rank.get(b.nodeId) ?? 1e9) || a.nodeId.localeCompare(b.nodeId));
-  const names = await userNames(db, [r.triggeredById]);
   return ZRunDetail.parse({
     run: {
-      ...toSummary(r, names),
-      kitchenEnvironment: r.kitchen.environment.name,
+      ...toSummary(r),
+      kitchenEnvironment: r.kitchenEnvironment,
       parameters: (r.parameters ?? {}) as Record<string, unknown>,
       selection: r.selection,
       resumedFromId: r.resumedFromId,
       deps,
-      compiled: doc.compiled ?? null,
+      compiled: r.compiled ?? null,
     },
     nodes: nodes.map((n) => toNodeView(n, tests.get(n.id))),
   });
