@@ -11,3 +11,4 @@ export * from "./reconcile";
 export * from "./run-node-tests";
 export * from "./alert-events";
 export * from "./run-deadline";
+export * from "./resume-run";

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { can } from "@galley/auth";
-import { listSecrets } from "@galley/vault";
+import { getEnvironmentForUser } from "@galley/kitchens";
 import { AppHeader } from "@/components/app-header";
 import { EnvironmentBadge } from "@/components/badges";
 import { Unavailable } from "@/components/unavailable";
@@ -10,7 +9,6 @@ import { requireUser } from "@/lib/current-user";
 import { db } from "@/lib/deps";
 import { WORKER_STALE_MS } from "@/lib/health";
 import { load } from "@/lib/page-data";
-import { listPoolStatus } from "@/lib/read-models/worker-pools";
 import { VaultEditor } from "./vault-editor";
 
 export async function generateMetadata({ params }: PageProps<"/environments/[name]">): Promise<Metadata> {
@@ -23,18 +21,10 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
   if (!session.ok) return <Unavailable what={session.reason} />;
   const user = session.value;
   if (!/^[a-z][a-z0-9_]{1,39}$/.test(name)) notFound();
-  const found = await load("this environment", async () => {
-    const env = await db().environment.findUnique({ where: { name }, select: { id: true, name: true, kind: true, description: true, warehouseHost: true, warehousePort: true, warehouseDb: true, warehouseUser: true, networkMode: true, pool: true } });
-    if (!env) return null;
-    const pool = (await listPoolStatus(db(), WORKER_STALE_MS)).find((p) => p.pool === env.pool);
-    // Names of a vault's secrets are for those the policy lets see them (never developers in production).
-    const mayList = can(user, "read_secret_names", { type: "environment", kind: env.kind });
-    return { env, pool, mayList, secrets: mayList ? await listSecrets({ db: db() }, env.id) : [] };
-  });
+  const found = await load("this environment", () => getEnvironmentForUser({ db: db(), staleMs: WORKER_STALE_MS }, user, name));
   if (!found.ok) return <Unavailable what={found.reason} />;
-  const { env, pool, mayList, secrets } = found.value ?? notFound();
-  const liveWorkers = pool?.liveWorkers ?? 0;
-  const canManage = can(user, "manage_vault", { type: "environment", kind: env.kind });
+  const { env, pool, mayListSecrets: mayList, mayManageVault: canManage, secrets } = found.value ?? notFound();
+  const liveWorkers = pool.liveWorkers;
   return (
     <>
       <AppHeader user={user} />
@@ -53,7 +43,7 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
         <p className="mt-1 text-sm" data-testid="worker-pool">
           Nodes run on worker pool <span className="font-mono">{env.pool}</span>:{" "}
           {liveWorkers > 0 ? (
-            <span className="text-slate-600">{liveWorkers} live worker{liveWorkers > 1 ? "s" : ""}{pool?.drainingWorkers ? `, ${pool.drainingWorkers} draining` : ""}</span>
+            <span className="text-slate-600">{liveWorkers} live worker{liveWorkers > 1 ? "s" : ""}{pool.drainingWorkers ? `, ${pool.drainingWorkers} draining` : ""}</span>
           ) : (
             <span className="font-medium text-amber-700">no live worker in pool {env.pool}: runs of this environment wait until one starts</span>
           )}
