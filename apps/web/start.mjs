@@ -1,0 +1,35 @@
+// Starts the web app: `next start` on PORT (3000). With GALLEY_WEB_PROCESSES=N
+// (N > 1), N processes serve the same port through Node's cluster module: the primary accepts
+// connections and hands them to the processes in turn (round robin), and restarts one that dies.
+// The processes share nothing but PostgreSQL and Redis (each has its own pool, LISTEN connection
+// and caches, kept right by NOTIFY), so any request can go to any of them. This is the launcher,
+// before the app and its configuration are loaded: it reads only these two variables.
+import cluster from "node:cluster";
+import { createRequire } from "node:module";
+
+const processes = Math.max(1, Math.min(64, Number.parseInt(process.env.GALLEY_WEB_PROCESSES ?? "1", 10) || 1));
+const port = process.env.PORT ?? "3000";
+
+if (processes > 1 && cluster.isPrimary) {
+  // Round robin by the primary: the kernel's own balancing of a shared socket favours one process.
+  cluster.schedulingPolicy = cluster.SCHED_RR;
+  let stopping = false;
+  for (let i = 0; i < processes; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`[galley] web process ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    setTimeout(() => cluster.fork(), 1_000);
+  });
+  for (const sig of ["SIGTERM", "SIGINT"]) {
+    process.on(sig, () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
+      setTimeout(() => process.exit(0), 10_000).unref();
+      cluster.on("exit", () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+    });
+  }
+} else {
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  process.argv = [process.argv[0], "next", "start", "-p", port];
+  createRequire(import.meta.url)("next/dist/bin/next");
+}
