@@ -27,3 +27,14 @@ export function postgresCpuSeconds(): number {
   }
   return total;
 }
+
+/** CPU seconds of a process and its children (a cluster primary and its web processes). */
+export function treeCpuSeconds(pid: number): number {
+  let total = cpuSeconds(pid) || 0;
+  try {
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) total += treeCpuSeconds(Number(child));
+  } catch {
+    // gone meanwhile
+  }
+  return total;
+}

@@ -21,15 +21,21 @@ export interface WebProcess {
   stop(): Promise<void>;
 }
 
-/** One `next start` on a loopback port (BENCH_PORT, default 3108) against the given database. */
+/**
+ * One `next start` on a loopback port (BENCH_PORT, default 3108) against the given database; with
+ * GALLEY_WEB_PROCESSES > 1, that many behind the port through the launcher (apps/web/start.mjs,
+ * which listens on every interface like `next start` without -H).
+ */
 export async function startWeb(databaseUrl: string, extraEnv: Record<string, string> = {}, port = Number(process.env.BENCH_PORT ?? 3108)): Promise<WebProcess> {
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const cluster = Number(process.env.GALLEY_WEB_PROCESSES ?? 1) > 1;
+  const args = cluster ? [path.join(WEB, "start.mjs")] : [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"];
+  const child = spawn(process.execPath, args, {
     cwd: WEB,
     stdio: ["ignore", "ignore", "pipe"],
     env: {
       ...process.env, DATABASE_URL: databaseUrl, GALLEY_BASE_URL: url, GALLEY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "galley-bench-web-")),
-      GALLEY_EXECUTOR: "local", LOG_LEVEL: "error", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...extraEnv,
+      GALLEY_EXECUTOR: "local", LOG_LEVEL: "error", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), ...extraEnv,
     },
   });
   let err = "";

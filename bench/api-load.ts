@@ -1,11 +1,16 @@
 // One web process (`next start`) under autocannon on loopback, with 100,000 runs and 1,000
 // Kitchens in the database: the Kitchen tree, a Kitchen's runs page (first and a deep page) and
 // a run's detail, at 20 and at 200 concurrent connections. p99_ms / p99_200_ms are the worst
-// endpoint's p99 at 20 / 200 connections. Usage: pnpm bench api-load [seconds per case=8]
+// endpoint's p99 at 20 / 200 connections. The machine is shared: each case also prints the load
+// average and the web process's CPU time per request, and the trivial authenticated GET /api/me
+// is measured the same way at both loads as the floor (baseline_me_*). Usage: pnpm bench api-load
+// [seconds per case=8]. GALLEY_WEB_PROCESSES=2 runs two web processes behind the port (start.mjs).
+import os from "node:os";
 import autocannon from "autocannon";
 import setupTemplate from "../packages/db/src/testing/global-setup";
 import { createAccessToken } from "@galley/auth";
 import { createTestDatabase } from "@galley/db/testing";
+import { treeCpuSeconds } from "./_proc-cpu";
 import { ensureWebBuild, startWeb, type WebProcess } from "./_web";
 
 const SECONDS = Number(process.argv[2] ?? 8);
@@ -52,7 +57,8 @@ try {
   const { token } = await createAccessToken({ db }, users[0].id, "bench");
   web = await startWeb(t.url);
 
-  const cases = {
+  const cases: Record<string, string> = {
+    baseline_me: "/api/me",
     tree: "/api/kitchens",
     runs_first: "/api/kitchens/dev/runs",
     runs_deep: `/api/kitchens/dev/runs?before=${deep[0].id}`,
@@ -65,9 +71,15 @@ try {
   const results: Record<string, number> = {};
   let worst20 = 0;
   let worst200 = 0;
+  // Warm up (JIT, caches) so that the first case measured is not also the first served.
+  for (const path of Object.values(cases)) await autocannon({ url: web.url + path, connections: 20, duration: 2, headers: { authorization: `Bearer ${token}` } });
+  const pid = web.child.pid!;
   for (const connections of [20, 200]) {
     for (const [name, path] of Object.entries(cases)) {
+      const cpu0 = treeCpuSeconds(pid);
       const r = await autocannon({ url: web.url + path, connections, duration: SECONDS, headers: { authorization: `Bearer ${token}` } });
+      const cpuMs = ((treeCpuSeconds(pid) - cpu0) * 1000) / Math.max(1, r.requests.total);
+      const load = os.loadavg()[0];
       if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name} at ${connections}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
       const suffix = connections === 20 ? "" : "_200";
       // No answer within the run: its latency is at least the run's length, not 0.
@@ -75,12 +87,16 @@ try {
       results[`${name}_answered${suffix}`] = r.requests.total;
       results[`${name}_p99${suffix}_ms`] = p99;
       results[`${name}_rps${suffix}`] = Math.round(r.requests.average);
-      if (connections === 20) worst20 = Math.max(worst20, p99);
-      else worst200 = Math.max(worst200, p99);
-      console.error(`${name} c=${connections}: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${Math.round(r.requests.average)} req/s`);
+      results[`${name}_cpu_ms_per_req${suffix}`] = Math.round(cpuMs * 100) / 100;
+      results[`${name}_load${suffix}`] = Math.round(load * 10) / 10;
+      if (name !== "baseline_me") {
+        if (connections === 20) worst20 = Math.max(worst20, p99);
+        else worst200 = Math.max(worst200, p99);
+      }
+      console.error(`${name} c=${connections}: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${Math.round(r.requests.average)} req/s, ${cpuMs.toFixed(2)} ms CPU/request (load average ${load.toFixed(1)})`);
     }
   }
-  console.log(`bench api-load p99_ms=${worst20} p99_200_ms=${worst200} ${Object.entries(results).map(([k, v]) => `${k}=${v}`).join(" ")} runs=${RUNS} kitchens=${KITCHENS}`);
+  console.log(`bench api-load p99_ms=${worst20} p99_200_ms=${worst200} web_processes=${process.env.GALLEY_WEB_PROCESSES ?? 1} ${Object.entries(results).map(([k, v]) => `${k}=${v}`).join(" ")} runs=${RUNS} kitchens=${KITCHENS}`);
 } catch (e) {
   console.error(e);
   process.exitCode = 1;
