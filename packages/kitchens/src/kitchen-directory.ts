@@ -30,7 +30,10 @@ export interface DirectoryKitchen {
   environmentId: string;
   environment: string;
   environmentKind: "development" | "production";
-  /** Owners first, then by when they were added. */
+  /**
+   * Owners first, then by when they were added; equal times (one statement) keep the order the
+   * rows are stored in (ctid), so the list does not reshuffle from one load to the next.
+   */
   staff: DirectoryStaff[];
   /** Staff of the targets of its open merge requests (ids): the policy lets them read it. */
   reviewers: string[];
@@ -70,7 +73,7 @@ export async function loadKitchenDirectory(deps: { db: Pick<Db, "$queryRaw"> }):
     SELECT k.id::text AS id, k.name, k.parent_id::text AS "parentId", p.name AS parent, k.branch, k.schema_name AS "schemaName",
       k.description, k.is_private AS "isPrivate", k.is_persistent AS "isPersistent", k.status, k.last_activity_at AS "lastActivityAt",
       k.created_at AS "createdAt", k.environment_id::text AS "environmentId", e.name AS environment, e.kind::text AS "environmentKind",
-      (SELECT json_agg(json_build_object('userId', s.user_id, 'name', u.name, 'email', u.email, 'isOwner', s.is_owner) ORDER BY s.is_owner DESC, s.added_at, s.user_id)
+      (SELECT json_agg(json_build_object('userId', s.user_id, 'name', u.name, 'email', u.email, 'isOwner', s.is_owner) ORDER BY s.is_owner DESC, s.added_at, s.ctid)
          FROM kitchen_staff s JOIN users u ON u.id = s.user_id WHERE s.kitchen_id = k.id) AS staff,
       (SELECT array_agg(DISTINCT t.user_id::text) FROM merge_requests m JOIN kitchen_staff t ON t.kitchen_id = m.target_kitchen_id
          WHERE m.source_kitchen_id = k.id AND m.status = 'open') AS reviewers
