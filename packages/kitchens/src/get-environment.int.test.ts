@@ -29,7 +29,8 @@ describe("the environment page's read model", () => {
 
   it("lists the vault's names for production engineers, not for developers (nor the right to manage it)", async () => {
     const eng = await getEnvironmentForUser({ db: t.db, staleMs: 60_000 }, as("production"), "production");
-    expect(eng).toMatchObject({ mayListSecrets: true, mayManageVault: true });
+    expect(eng).toMatchObject({ mayListSecrets: true, mayManageVault: true, mayManageWorkers: false });
+    expect(await getEnvironmentForUser({ db: t.db, staleMs: 60_000 }, as("admin"), "production")).toMatchObject({ mayManageWorkers: true });
     const dev = await getEnvironmentForUser({ db: t.db, staleMs: 60_000 }, as("developer"), "production");
     expect(dev).toMatchObject({ mayListSecrets: false, mayManageVault: false, secrets: [] });
   });

@@ -14,6 +14,8 @@ export interface EnvironmentView {
   pool: { liveWorkers: number; drainingWorkers: number };
   mayListSecrets: boolean;
   mayManageVault: boolean;
+  /** Admins: the page links to the Workers page (credentials, capacity). */
+  mayManageWorkers: boolean;
   secrets: { name: string; version: number; updatedAt: Date }[];
 }
 
@@ -33,6 +35,7 @@ export async function getEnvironmentForUser(deps: { db: Db; staleMs: number }, u
     pool: { liveWorkers: pool?.live ?? 0, drainingWorkers: pool?.draining ?? 0 },
     mayListSecrets,
     mayManageVault: can(user, "manage_vault", { type: "environment", kind: env.kind }),
+    mayManageWorkers: can(user, "manage_workers", { type: "installation" }),
     secrets: mayListSecrets ? (await listSecrets({ db: deps.db }, env.id)).map((s) => ({ name: s.name, version: s.version, updatedAt: s.updatedAt })) : [],
   };
 }

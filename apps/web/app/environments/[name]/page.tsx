@@ -23,7 +23,7 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
   if (!/^[a-z][a-z0-9_]{1,39}$/.test(name)) notFound();
   const found = await load("this environment", () => getEnvironmentForUser({ db: db(), staleMs: WORKER_STALE_MS }, user, name));
   if (!found.ok) return <Unavailable what={found.reason} />;
-  const { env, pool, mayListSecrets: mayList, mayManageVault: canManage, secrets } = found.value ?? notFound();
+  const { env, pool, mayListSecrets: mayList, mayManageVault: canManage, mayManageWorkers, secrets } = found.value ?? notFound();
   const liveWorkers = pool.liveWorkers;
   return (
     <>
@@ -47,7 +47,7 @@ export default async function EnvironmentPage({ params }: PageProps<"/environmen
           ) : (
             <span className="font-medium text-amber-700">no live worker in pool {env.pool}: runs of this environment wait until one starts</span>
           )}
-          {can(user, "manage_workers", { type: "installation" }) && (
+          {mayManageWorkers && (
             <> · <Link href="/admin/workers" className="text-sky-700 underline">workers, credentials and capacity</Link></>
           )}
         </p>
