@@ -7,6 +7,7 @@ import { AppError } from "@galley/core";
 import type { z } from "zod";
 import { authDeps, logger } from "./deps";
 import { kitchenDirectoryChanged } from "./kitchen-directory";
+import { runsAnswersChanged } from "./runs-answers";
 import { assertSameOrigin, clientIp, DEFAULT_BODY_LIMIT, isMutation, queryObject, readJsonBody } from "./request";
 import { describeError, errorResponse, json, zodError } from "./responses";
 import { sessionTokenFrom } from "./session-cookie";
@@ -98,8 +99,11 @@ export function route<A extends "user" | "none", B extends Schema | undefined = 
       res = errorResponse(e, requestId);
       if (res.status >= 500) logger().error("request failed", { requestId, method: req.method, path: url.pathname, error: describeError(e) });
     }
-    // This process reads its own writes back at once, without waiting for NOTIFY galley_kitchens.
-    if (isMutation(req.method)) kitchenDirectoryChanged();
+    // This process reads its own writes back at once, without waiting for their NOTIFYs.
+    if (isMutation(req.method)) {
+      kitchenDirectoryChanged();
+      runsAnswersChanged();
+    }
     res = withHeader(res, "x-request-id", requestId);
     logger().info("request", { requestId, method: req.method, path: url.pathname, status: res.status, ms: Math.round(performance.now() - started), userId });
     return res;

@@ -5,8 +5,10 @@
 // 200 tabs on a run cost the queries of one, and an idle run costs nothing but a slow safety poll.
 // The same connection LISTENs on galley_dashboard (the dashboard rollups changed, migration
 // dashboard_notify), galley_auth (a session or token ended, a user changed) and galley_kitchens
-// (the Kitchen directory changed, migration web_caches_notify), so each in-process cache is
-// dropped when what it holds changes: one LISTEN per process whatever reads are cached.
+// (the Kitchen directory changed, migration web_caches_notify) and galley_kitchen_runs (a
+// Kitchen's runs list changed, migration kitchen_runs_notify), so each in-process cache is
+// dropped when what it holds changes: one LISTEN per process whatever reads are cached. The run
+// events also reach cache listeners (the cached run pages, lib/runs-answers.ts).
 import { listen, type Db } from "@galley/db";
 import type { Logger } from "@galley/core";
 import { RunWatch, type RunSubscriber, type RunWatchOptions } from "./run-watch";
@@ -15,13 +17,19 @@ export const RUN_EVENTS_CHANNEL = "galley_run_events";
 export const DASHBOARD_CHANNEL = "galley_dashboard";
 export const AUTH_CHANNEL = "galley_auth";
 export const KITCHENS_CHANNEL = "galley_kitchens";
+export const KITCHEN_RUNS_CHANNEL = "galley_kitchen_runs";
 /** Channels whose listeners are told of every notification and of every (re)connection and loss. */
-export type CacheChannel = typeof DASHBOARD_CHANNEL | typeof AUTH_CHANNEL | typeof KITCHENS_CHANNEL;
-const CACHE_CHANNELS: readonly CacheChannel[] = [DASHBOARD_CHANNEL, AUTH_CHANNEL, KITCHENS_CHANNEL];
+export type CacheChannel = typeof DASHBOARD_CHANNEL | typeof AUTH_CHANNEL | typeof KITCHENS_CHANNEL | typeof KITCHEN_RUNS_CHANNEL | typeof RUN_EVENTS_CHANNEL;
+const CACHE_CHANNELS: readonly CacheChannel[] = [DASHBOARD_CHANNEL, AUTH_CHANNEL, KITCHENS_CHANNEL, KITCHEN_RUNS_CHANNEL, RUN_EVENTS_CHANNEL];
+/**
+ * Told the notification's payload (a run's or a Kitchen's id), or `undefined` when anything may
+ * have changed: after a (re)connection or when the connection is lost.
+ */
+export type ChangeListener = (payload?: string) => void;
 
 export class RunHub {
   private readonly watches = new Map<string, RunWatch>();
-  private readonly cacheListeners = new Map<CacheChannel, Set<() => void>>(CACHE_CHANNELS.map((c) => [c, new Set()]));
+  private readonly cacheListeners = new Map<CacheChannel, Set<ChangeListener>>(CACHE_CHANNELS.map((c) => [c, new Set()]));
   private isConnected = false;
   private readonly stop = new AbortController();
   private listening: Promise<void> | null = null;
@@ -57,7 +65,7 @@ export class RunHub {
    * connection is lost (a notification sent while disconnected is lost, so a cache must start
    * over). Starts listening without waiting for it; `connected` says whether to trust the feed.
    */
-  onChange(channel: CacheChannel, listener: () => void): () => void {
+  onChange(channel: CacheChannel, listener: ChangeListener): () => void {
     const set = this.cacheListeners.get(channel)!;
     set.add(listener);
     void this.ensureListening();
@@ -85,11 +93,11 @@ export class RunHub {
       this.ready = new Promise<void>((r) => (ready = r));
       this.listening = listen(
         this.url,
-        [RUN_EVENTS_CHANNEL, ...CACHE_CHANNELS],
+        CACHE_CHANNELS,
         {
           onNotify: (payload, channel) => {
             if (channel === RUN_EVENTS_CHANNEL) this.watches.get(payload)?.changed();
-            else this.cacheChanged(channel as CacheChannel);
+            this.cacheChanged(channel as CacheChannel, payload);
           },
           onConnected: () => {
             this.connections++;
@@ -112,10 +120,10 @@ export class RunHub {
     return this.ready;
   }
 
-  private cacheChanged(channel: CacheChannel): void {
+  private cacheChanged(channel: CacheChannel, payload?: string): void {
     for (const l of this.cacheListeners.get(channel) ?? []) {
       try {
-        l();
+        l(payload);
       } catch (e) {
         this.logger?.warn("change listener failed", { channel, error: (e as Error).message });
       }

@@ -11,7 +11,6 @@ import { config } from "./config";
 import { maskVaultNames } from "./vault-name-mask";
 import { db } from "./deps";
 import { kitchenDirectory } from "./kitchen-directory";
-import { findRunHead, getRunDetail, type TRunDetail } from "./read-models/runs";
 
 const repos = new Map<string, Promise<AnalyticsRepo>>();
 
@@ -128,14 +127,6 @@ export async function getRunForUserOrThrow(database: Db, runId: string, user: Au
   if (!run) throw new AppError("not_found", `run ${runId} does not exist`);
   const kitchen = await getKitchenForUserOrThrow(database, { id: run.kitchenId }, user, need);
   return { run, kitchen };
-}
-
-/** The run page's content, if `user` may read the run's Kitchen (404 for a run they may not know of), masked as maskUnlessAllowed says. */
-export async function getRunDetailForUserOrThrow(database: Db, runId: string, user: AuthUser): Promise<TRunDetail> {
-  const head = await findRunHead(database, runId);
-  if (!head) throw new AppError("not_found", `run ${runId} does not exist`);
-  const kitchen = await getKitchenForUserOrThrow(database, { id: head.kitchenId }, user, "read_runs");
-  return maskUnlessAllowed(user, kitchen, await getRunDetail(database, runId, head));
 }
 
 /** `value` as is for those the policy lets see the environment's secret names; masked for the rest (managers). */

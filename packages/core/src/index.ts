@@ -4,3 +4,4 @@ export * from "./redact";
 export * from "./logger";
 export * from "./config";
 export * from "./credentials";
+export * from "./ttl-cache";

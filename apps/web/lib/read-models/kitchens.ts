@@ -2,7 +2,7 @@
 // Kitchen directory (lib/kitchen-directory.ts), filtered by the access policy; no query per request.
 import { can, type AuthUser } from "@galley/auth";
 import type { Db, Prisma } from "@galley/db";
-import { childrenPage, kitchensPage, moreRoots, searchKitchens, treeView, type DirectoryKitchen, type TreeViewNode } from "@galley/kitchens";
+import { childrenPage, kitchensPage, moreRoots, searchKitchens, treeView, type DirectoryKitchen, type KitchenDirectory, type TreeViewNode } from "@galley/kitchens";
 import { z } from "zod";
 import { kitchenDirectory } from "../kitchen-directory";
 
@@ -111,10 +111,25 @@ function jsonOf(k: DirectoryKitchen): string {
   return text;
 }
 
+// Whole pages as bytes, per copy of the directory: the policy's answer depends on the person's id
+// and role only, so a page is made once per person and cursor until the directory changes.
+const PAGES_PER_DIRECTORY = 500;
+const pageBytes = new WeakMap<KitchenDirectory, Map<string, Uint8Array<ArrayBuffer>>>();
+
 /** A keyset page (by name) of the live Kitchens the user may see, as the JSON GET /api/kitchens answers. */
-export async function kitchensPageJson(user: AuthUser, q: { limit: number; after?: string }): Promise<string> {
-  const page = kitchensPage(await kitchenDirectory(), user, q);
-  return `{"kitchens":[${page.kitchens.map(jsonOf).join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+export async function kitchensPageJson(user: AuthUser, q: { limit: number; after?: string }): Promise<Uint8Array<ArrayBuffer>> {
+  const dir = await kitchenDirectory();
+  let pages = pageBytes.get(dir);
+  if (!pages) pageBytes.set(dir, (pages = new Map()));
+  const key = JSON.stringify([user.id, user.role, q.limit, q.after ?? null]);
+  let bytes = pages.get(key);
+  if (!bytes) {
+    const page = kitchensPage(dir, user, q);
+    bytes = new TextEncoder().encode(`{"kitchens":[${page.kitchens.map(jsonOf).join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
+    if (pages.size >= PAGES_PER_DIRECTORY) pages.clear();
+    pages.set(key, bytes);
+  }
+  return bytes;
 }
 
 /** One live Kitchen by name, or null when it does not exist or the user may not see it. */

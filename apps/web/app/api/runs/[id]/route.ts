@@ -1,7 +1,6 @@
-import { db } from "../../../../lib/deps";
-import { ZRunDetail } from "../../../../lib/read-models/runs";
 import { route } from "../../../../lib/route";
-import { getRunDetailForUserOrThrow } from "../../../../lib/runs-deps";
+import { runDetailResponse } from "../../../../lib/runs-answers";
 import { ZRunParams } from "../../../../lib/runs-schemas";
 
-export const GET = route({ auth: "user", params: ZRunParams, output: ZRunDetail }, async ({ user, params }) => getRunDetailForUserOrThrow(db(), params.id, user));
+/** No `output` here: the answer was parsed through ZRunDetail when it was computed (lib/runs-answers.ts). */
+export const GET = route({ auth: "user", params: ZRunParams }, async ({ user, params }) => runDetailResponse(params.id, user));

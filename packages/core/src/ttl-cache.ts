@@ -1,11 +1,13 @@
-// A small time-bounded memo with single flight. The dashboard is the page every manager keeps
-// open: many identical requests within a few seconds. Computing it once per key per `ttlMs` and
-// sharing the in-flight promise keeps PostgreSQL idle under load; a dashboard at most `ttlMs` old
-// is fine (the numbers are per day), and access is still decided per request before the key is
-// built, so the cache never widens what someone may see.
+// A small time-bounded memo with single flight, for read models many people ask for at once (the
+// managers' dashboard, a Kitchen's runs list, a run page). Computing an answer once per key and
+// sharing the in-flight promise keeps PostgreSQL idle under load. Callers drop entries when what
+// they hold changes (a NOTIFY) and `ttlMs` bounds how long a missed change can last. Access is
+// decided per request before the cache is asked, so it never widens what someone may see.
 export interface TtlCache<T> {
   get(key: string, compute: () => Promise<T>): Promise<T>;
   clear(): void;
+  /** Drops the entries whose key matches (an in-flight computation's waiters still get its answer). */
+  deleteWhere(match: (key: string) => boolean): void;
   readonly size: number;
 }
 
@@ -31,6 +33,9 @@ export function createTtlCache<T>(ttlMs: number, maxEntries = 500, now: () => nu
       return value;
     },
     clear: () => entries.clear(),
+    deleteWhere(match) {
+      for (const k of [...entries.keys()]) if (match(k)) entries.delete(k);
+    },
     get size() {
       return entries.size;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTtlCache } from "./cache";
+import { createTtlCache } from "./ttl-cache";
 
 describe("ttl cache", () => {
   it("computes once per key while fresh, shares the in-flight promise, recomputes after the ttl", async () => {
@@ -23,5 +23,19 @@ describe("ttl cache", () => {
     expect(await cache.get("k", async () => 7)).toBe(7);
     for (let i = 0; i < 20; i++) await cache.get(`k${i}`, async () => i);
     expect(cache.size).toBeLessThanOrEqual(4);
+  });
+
+  it("drops only the entries a change concerns, and a computation in flight is not kept past it", async () => {
+    const cache = createTtlCache<string>(60_000, 10, () => 0);
+    await cache.get("k1|a", async () => "old a");
+    await cache.get("k2|a", async () => "k2");
+    let finish!: (v: string) => void;
+    const inFlight = cache.get("k1|b", () => new Promise<string>((r) => (finish = r)));
+    cache.deleteWhere((k) => k.startsWith("k1|"));
+    finish("old b");
+    expect(await inFlight).toBe("old b");
+    expect(await cache.get("k1|a", async () => "new a")).toBe("new a");
+    expect(await cache.get("k1|b", async () => "new b")).toBe("new b");
+    expect(await cache.get("k2|a", async () => "recomputed")).toBe("k2");
   });
 });
