@@ -57,7 +57,9 @@ export async function runSteadyLoad(o: LoadOptions & { rampLimitS?: number }): P
   let steadyFrom = 0;
   let steadyUntil = 0;
   const instance = autocannonUntyped({
-    url: o.url, connections: o.connections, duration: o.duration + (o.rampLimitS ?? 90), headers: o.headers,
+    // No request times out while its connection waits to be accepted: autocannon would drop the
+    // connection and open another, at the back of the queue again.
+    url: o.url, connections: o.connections, duration: o.duration + (o.rampLimitS ?? 90), timeout: o.duration + (o.rampLimitS ?? 90), headers: o.headers,
     requests: [{ method: "GET", setupRequest: (req: Record<string, unknown>) => ({ ...req, path: o.paths[i++ % o.paths.length] }) }],
   });
   instance.on("response", (client: unknown, status: number, _bytes: number, ms: number) => {

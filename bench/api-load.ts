@@ -1,4 +1,4 @@
-// One web process (`next start`) under autocannon on loopback, with 100,000 runs and 1,000
+// One web process (apps/web/start.mjs) under autocannon on loopback, with 100,000 runs and 1,000
 // Kitchens in the database: the Kitchen tree, a Kitchen's runs page (first and a deep page) and
 // a run's detail, at 20 and at 200 concurrent connections. p99_ms / p99_200_ms are the worst
 // endpoint's p99 at 20 / 200 connections. The machine is shared: each case also prints the load
@@ -8,6 +8,7 @@
 // and the p99 over the whole run, ramp included, are printed beside it (_ramp_ms,
 // _p99_with_ramp_ms): see runSteadyLoad in _autocannon.ts for why they differ. Usage: pnpm bench
 // api-load [seconds per case=8]. GALLEY_WEB_PROCESSES=2 runs two web processes behind the port.
+// Requests say `accept-encoding: gzip, deflate, br`, as browsers and fetch do (dashboard-api too).
 import os from "node:os";
 import autocannon from "autocannon";
 import setupTemplate from "../packages/db/src/testing/global-setup";
@@ -18,6 +19,7 @@ import { treeCpuSeconds } from "./_proc-cpu";
 import { ensureWebBuild, startWeb, type WebProcess } from "./_web";
 
 const SECONDS = Number(process.argv[2] ?? 8);
+const BROWSER = { "accept-encoding": "gzip, deflate, br" };
 const KITCHENS = 1_000;
 const RUNS = 100_000;
 
@@ -73,15 +75,26 @@ try {
     if (res.status !== 200) throw new Error(`${name} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   }
   const results: Record<string, number> = {};
+  // What each answer weighs on the wire for a browser (gzip when it pays, by the web process).
+  const http = await import("node:http");
+  for (const [name, path] of Object.entries(cases)) {
+    results[`${name}_wire_bytes`] = await new Promise<number>((resolve, reject) => {
+      http.get(web!.url + path, { headers: { authorization: `Bearer ${token}`, ...BROWSER } }, (res) => {
+        let n = 0;
+        res.on("data", (d: Buffer) => (n += d.length));
+        res.on("end", () => resolve(n));
+      }).on("error", reject);
+    });
+  }
   let worst20 = 0;
   let worst200 = 0;
   // Warm up (JIT, caches) so that the first case measured is not also the first served.
-  for (const path of Object.values(cases)) await autocannon({ url: web.url + path, connections: 20, duration: 2, headers: { authorization: `Bearer ${token}` } });
+  for (const path of Object.values(cases)) await autocannon({ url: web.url + path, connections: 20, duration: 2, headers: { authorization: `Bearer ${token}`, ...BROWSER } });
   const pid = web.child.pid!;
   for (const connections of [20, 200]) {
     for (const [name, path] of Object.entries(cases)) {
       const cpu0 = treeCpuSeconds(pid);
-      const { steady, whole: r, rampMs } = await runSteadyLoad({ url: web.url, paths: [path], connections, duration: SECONDS, headers: { authorization: `Bearer ${token}` } });
+      const { steady, whole: r, rampMs } = await runSteadyLoad({ url: web.url, paths: [path], connections, duration: SECONDS, headers: { authorization: `Bearer ${token}`, ...BROWSER } });
       const cpuMs = ((treeCpuSeconds(pid) - cpu0) * 1000) / Math.max(1, r.requests.total);
       const load = os.loadavg()[0];
       if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name} at ${connections}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);

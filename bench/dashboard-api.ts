@@ -1,5 +1,5 @@
 // GET /api/dashboard as a manager, end to end over HTTP against the real Next.js production
-// server (`next start`), with 100,000 runs and 1,000,000 test results in its database; load from
+// server (apps/web/start.mjs), with 100,000 runs and 1,000,000 test results in its database; load from
 // autocannon on loopback: p99 at 20 connections (target < 100 ms) and at 200 (target < 500 ms).
 // Also: the read model alone with no cache (what one request costs PostgreSQL every 5 s), and a
 // mixed load where every request asks for another filter (26 different dashboards). The p99s at 20
