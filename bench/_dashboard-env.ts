@@ -3,7 +3,7 @@
 // 10 test results per run = 1,000,000 test results), built once with generate_series (the
 // rollup triggers see it like any other write) and reused while its marker matches; and the real
 // Next.js production server (`next build` when the sources are newer than the build, then
-// `next start`) pointed at it.
+// apps/web/start.mjs) pointed at it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import net from "node:net";
@@ -159,17 +159,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `next start` on a free loopback port, serving `databaseUrl`; stop() ends it. */
+/** The web process (apps/web/start.mjs, as the README starts it) on a free loopback port, serving `databaseUrl`; stop() ends it. */
 export async function startServer(databaseUrl: string): Promise<{ base: string; stop(): Promise<void> }> {
   ensureBuild();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["./node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, ["start.mjs"], {
     cwd: WEB,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
       ...process.env, DATABASE_URL: databaseUrl, GALLEY_BASE_URL: base, GALLEY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "galley-bench-dash-")),
-      LOG_LEVEL: "error", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1",
+      LOG_LEVEL: "error", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOST: "127.0.0.1",
     },
   });
   const stop = async () => {
@@ -179,11 +179,11 @@ export async function startServer(databaseUrl: string): Promise<{ base: string; 
     if (child.exitCode === null) child.kill("SIGKILL");
   };
   for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the web process exited with ${child.exitCode}`);
     const ok = await fetch(`${base}/sign-in`).then((r) => r.ok, () => false);
     if (ok) return { base, stop };
     await new Promise((r) => setTimeout(r, 500));
   }
   await stop();
-  throw new Error("next start did not answer within 60 s");
+  throw new Error("the web process did not answer within 60 s");
 }

@@ -1,4 +1,4 @@
-// Shared by the benchmarks that load one real web process (`next start`, production build).
+// Shared by the benchmarks that load one real web process (apps/web/start.mjs, production build).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -22,30 +22,27 @@ export interface WebProcess {
 }
 
 /**
- * One `next start` on a loopback port (BENCH_PORT, default 3108) against the given database; with
- * GALLEY_WEB_PROCESSES > 1, that many behind the port through the launcher (apps/web/start.mjs,
- * which listens on every interface like `next start` without -H).
+ * One web process on a loopback port (BENCH_PORT, default 3108) against the given database, as
+ * the README starts it (apps/web/start.mjs); with GALLEY_WEB_PROCESSES > 1, that many behind the port.
  */
 export async function startWeb(databaseUrl: string, extraEnv: Record<string, string> = {}, port = Number(process.env.BENCH_PORT ?? 3108)): Promise<WebProcess> {
   const url = `http://127.0.0.1:${port}`;
-  const cluster = Number(process.env.GALLEY_WEB_PROCESSES ?? 1) > 1;
-  const args = cluster ? [path.join(WEB, "start.mjs")] : [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [path.join(WEB, "start.mjs")], {
     cwd: WEB,
     stdio: ["ignore", "ignore", "pipe"],
     env: {
       ...process.env, DATABASE_URL: databaseUrl, GALLEY_BASE_URL: url, GALLEY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "galley-bench-web-")),
-      GALLEY_EXECUTOR: "local", LOG_LEVEL: "error", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), ...extraEnv,
+      GALLEY_EXECUTOR: "local", LOG_LEVEL: "error", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ...extraEnv,
     },
   });
   let err = "";
   child.stderr!.on("data", (d) => (err = (err + d).slice(-4000)));
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited: ${err}`);
+    if (child.exitCode !== null) throw new Error(`the web process exited: ${err}`);
     const ok = await fetch(`${url}/sign-in`).then((r) => r.status === 200, () => false);
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`next start did not answer within 120 s: ${err}`);
+    if (Date.now() > deadline) throw new Error(`the web process did not answer within 120 s: ${err}`);
     await new Promise((r) => setTimeout(r, 300));
   }
   return {

@@ -39,7 +39,7 @@ export GALLEY_ALERT_ALLOW_HOSTS=${GALLEY_ALERT_ALLOW_HOSTS:-127.0.0.1:3999}
 pids+=($!)
 (cd apps/worker && exec node --import tsx src/main.ts) &
 pids+=($!)
-(cd apps/web && exec node ./node_modules/next/dist/bin/next start -p "${PORT:-3000}") &
+(cd apps/web && PORT="${PORT:-3000}" exec node start.mjs) &
 pids+=($!)
 for _ in $(seq 1 60); do curl -fs "http://localhost:${PORT:-3000}/api/health" >/dev/null 2>&1 && break; sleep 1; done
 echo

@@ -34,7 +34,7 @@ export default defineConfig({
   webServer: {
     // The data dir is wiped before the server starts; globalSetup then seeds it.
     // E2E_SKIP_BUILD=1 reuses the last build while iterating on specs (never in CI).
-    command: `rm -rf '${E2E_DATA_DIR}' && mkdir -p '${E2E_DATA_DIR}' && ${process.env.E2E_SKIP_BUILD === "1" && process.env.CI !== "true" ? "" : "node ./node_modules/next/dist/bin/next build && "}node ./node_modules/next/dist/bin/next start -p ${E2E_PORT}`,
+    command: `rm -rf '${E2E_DATA_DIR}' && mkdir -p '${E2E_DATA_DIR}' && ${process.env.E2E_SKIP_BUILD === "1" && process.env.CI !== "true" ? "" : "node ./node_modules/next/dist/bin/next build && "}PORT=${E2E_PORT} node start.mjs`,
     url: `${E2E_BASE_URL}/sign-in`,
     // next build alone takes 1-2 min on 2 idle cores; far longer when the machine is busy.
     timeout: 900_000,

@@ -1,14 +1,13 @@
-// Starts the web app: `next start` on PORT (3000). With GALLEY_WEB_PROCESSES=N
+// Starts the web app (server/server.mjs: Next behind our own node:http server) on PORT (3000),
+// HOST (every interface unless set). With GALLEY_WEB_PROCESSES=N
 // (N > 1), N processes serve the same port through Node's cluster module: the primary accepts
 // connections and hands them to the processes in turn (round robin), and restarts one that dies.
 // The processes share nothing but PostgreSQL and Redis (each has its own pool, LISTEN connection
 // and caches, kept right by NOTIFY), so any request can go to any of them. This is the launcher,
-// before the app and its configuration are loaded: it reads only these two variables.
+// before the app and its configuration are loaded: it reads only PORT, HOST and GALLEY_WEB_PROCESSES.
 import cluster from "node:cluster";
-import { createRequire } from "node:module";
 
 const processes = Math.max(1, Math.min(64, Number.parseInt(process.env.GALLEY_WEB_PROCESSES ?? "1", 10) || 1));
-const port = process.env.PORT ?? "3000";
 
 if (processes > 1 && cluster.isPrimary) {
   // Round robin by the primary: the kernel's own balancing of a shared socket favours one process.
@@ -29,7 +28,5 @@ if (processes > 1 && cluster.isPrimary) {
     });
   }
 } else {
-  process.env.NEXT_TELEMETRY_DISABLED = "1";
-  process.argv = [process.argv[0], "next", "start", "-p", port];
-  createRequire(import.meta.url)("next/dist/bin/next");
+  await import("./server/server.mjs");
 }

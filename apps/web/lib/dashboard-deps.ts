@@ -8,6 +8,7 @@ import type { Db } from "@galley/db";
 import { config } from "./config";
 import { db, logger } from "./deps";
 import { kitchenDirectory } from "./kitchen-directory";
+import { cachedJson, cachedJsonOf, type CachedJson } from "./responses";
 import { runHub } from "./run-hub";
 import { getKitchenForUserOrThrow } from "./runs-deps";
 
@@ -20,8 +21,8 @@ const DASHBOARD_MAX_AGE_MS = 30_000;
 
 interface CachedDashboard {
   value: TDashboard;
-  /** The JSON as bytes: serialising and encoding the answer on every request was a cost under load. */
-  json: Uint8Array<ArrayBuffer>;
+  /** The JSON as bytes: serialising, encoding and compressing the answer on every request was a cost under load. */
+  json: CachedJson;
 }
 
 /**
@@ -55,7 +56,7 @@ async function computed(user: AuthUser, q: TDashboardQuery): Promise<CachedDashb
   const key = JSON.stringify([scope.map((k) => [k.id, k.name, k.environment, k.environmentKind]), q]);
   return dashboards.get(key, async () => {
     const value = await getDashboard({ db: db() }, scope, q);
-    return { value, json: new TextEncoder().encode(JSON.stringify(value)) };
+    return { value, json: cachedJsonOf(JSON.stringify(value)) };
   });
 }
 
@@ -64,14 +65,9 @@ export async function dashboardFor(user: AuthUser, q: TDashboardQuery): Promise<
   return (await computed(user, q)).value;
 }
 
-/**
- * The same as a JSON response; getDashboard parsed it through ZDashboard (the output schema)
- * already. Next compresses it for clients that accept gzip (it drops a route's own
- * Content-Encoding, so the answer cannot be compressed once ahead): keeping it small matters.
- */
+/** The same as a JSON response (gzipped once per answer); getDashboard parsed it through ZDashboard (the output schema) already. */
 export async function dashboardResponseFor(user: AuthUser, q: TDashboardQuery): Promise<Response> {
-  const { json } = await computed(user, q);
-  return new Response(json, { headers: { "content-type": "application/json", "cache-control": "no-store" } });
+  return cachedJson((await computed(user, q)).json);
 }
 
 /** A test's control chart, if `user` may read the Kitchen's runs; not_found when it has no results. */

@@ -1,8 +1,29 @@
+import { createHash } from "node:crypto";
 import { AppError, isAppError, STATUS_BY_CODE, type ErrorCode } from "@galley/core";
 import type { z } from "zod";
 
 // API answers are per-user and never cacheable by browsers or proxies.
 const NO_STORE = { "cache-control": "no-store" };
+
+/** JSON bytes computed once and served many times, with the ETag that names them (cachedJson). */
+export interface CachedJson {
+  bytes: Uint8Array<ArrayBuffer>;
+  etag: string;
+}
+
+export function cachedJsonOf(text: string): CachedJson {
+  const bytes = new TextEncoder().encode(text);
+  return { bytes, etag: `"${createHash("sha1").update(bytes).digest("base64url")}"` };
+}
+
+/**
+ * An answer kept in memory: its ETag and `no-transform` let the web server gzip it once for all
+ * the requests that get the same bytes (apps/web/server/memo-gzip.mjs) instead of Next gzipping
+ * it on each.
+ */
+export function cachedJson(c: CachedJson): Response {
+  return new Response(c.bytes, { headers: { "content-type": "application/json", "cache-control": "no-store, no-transform", etag: c.etag } });
+}
 
 export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return Response.json(data, { status: init.status ?? 200, headers: { ...NO_STORE, ...init.headers } });

@@ -14,6 +14,7 @@ import { AppError, createTtlCache } from "@galley/core";
 import { config } from "./config";
 import { db, logger } from "./deps";
 import { findRunHead, getRunDetail, listRuns, ZRunListItem } from "./read-models/runs";
+import { cachedJson, cachedJsonOf, json, type CachedJson } from "./responses";
 import { KITCHEN_RUNS_CHANNEL, KITCHENS_CHANNEL, RUN_EVENTS_CHANNEL, runHub } from "./run-hub";
 import { getKitchenForUserOrThrow, maskUnlessAllowed, type RunKitchen } from "./runs-deps";
 import type { TRunsQuery } from "./runs-schemas";
@@ -27,11 +28,11 @@ const ZRunsPage = z.object({ runs: z.array(ZRunListItem), nextCursor: z.string()
 interface CachedRun {
   kitchenId: string;
   detail: Awaited<ReturnType<typeof getRunDetail>>;
-  /** The JSON as bytes: serialising and encoding it on every request was most of what a cached answer cost. */
-  json: Uint8Array<ArrayBuffer>;
+  /** The JSON as bytes: serialising, encoding and compressing it on every request was most of what a cached answer cost. */
+  json: CachedJson;
 }
 
-const lists = createTtlCache<Uint8Array<ArrayBuffer>>(MAX_AGE_MS, 500);
+const lists = createTtlCache<CachedJson>(MAX_AGE_MS, 500);
 const runs = createTtlCache<CachedRun>(MAX_AGE_MS, 500);
 let watching = false;
 
@@ -52,24 +53,19 @@ function listening(): boolean {
   return hub.connected;
 }
 
-const utf8 = new TextEncoder();
-
-function jsonResponse(body: string | Uint8Array<ArrayBuffer>): Response {
-  return new Response(body, { headers: { "content-type": "application/json", "cache-control": "no-store" } });
-}
 
 /** A page of the Kitchen's runs as GET /api/kitchens/:k/runs answers it (checked by its output schema once per change). */
 export async function runsPageResponse(kitchen: RunKitchen, q: TRunsQuery): Promise<Response> {
-  const compute = async () => utf8.encode(JSON.stringify(ZRunsPage.parse(await listRuns(db(), kitchen.id, q))));
-  if (!listening()) return jsonResponse(await compute());
-  return jsonResponse(await lists.get(`${kitchen.id}|${JSON.stringify([q.limit, q.before ?? null, q.pipeline ?? null, q.status ?? null])}`, compute));
+  const compute = async () => cachedJsonOf(JSON.stringify(ZRunsPage.parse(await listRuns(db(), kitchen.id, q))));
+  if (!listening()) return cachedJson(await compute());
+  return cachedJson(await lists.get(`${kitchen.id}|${JSON.stringify([q.limit, q.before ?? null, q.pipeline ?? null, q.status ?? null])}`, compute));
 }
 
 async function loadRun(runId: string): Promise<CachedRun> {
   const head = await findRunHead(db(), runId);
   if (!head) throw new AppError("not_found", `run ${runId} does not exist`);
   const detail = await getRunDetail(db(), runId, head);
-  return { kitchenId: head.kitchenId, detail, json: utf8.encode(JSON.stringify(detail)) };
+  return { kitchenId: head.kitchenId, detail, json: cachedJsonOf(JSON.stringify(detail)) };
 }
 
 /** A run's page as GET /api/runs/:id answers it, if `user` may read its Kitchen's runs (404 for a run they may not know of). */
@@ -81,5 +77,5 @@ export async function runDetailResponse(runId: string, user: AuthUser): Promise<
     throw e;
   });
   const masked = maskUnlessAllowed(user, kitchen, run.detail);
-  return jsonResponse(masked === run.detail ? run.json : JSON.stringify(masked));
+  return masked === run.detail ? cachedJson(run.json) : json(masked);
 }

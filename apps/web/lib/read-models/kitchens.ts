@@ -5,6 +5,7 @@ import type { Db, Prisma } from "@galley/db";
 import { childrenPage, kitchensPage, moreRoots, searchKitchens, treeView, type DirectoryKitchen, type KitchenDirectory, type TreeViewNode } from "@galley/kitchens";
 import { z } from "zod";
 import { kitchenDirectory } from "../kitchen-directory";
+import { cachedJsonOf, type CachedJson } from "../responses";
 
 export const ZStaffMember = z.object({ id: z.string(), name: z.string(), email: z.string(), isOwner: z.boolean() });
 
@@ -114,10 +115,10 @@ function jsonOf(k: DirectoryKitchen): string {
 // Whole pages as bytes, per copy of the directory: the policy's answer depends on the person's id
 // and role only, so a page is made once per person and cursor until the directory changes.
 const PAGES_PER_DIRECTORY = 500;
-const pageBytes = new WeakMap<KitchenDirectory, Map<string, Uint8Array<ArrayBuffer>>>();
+const pageBytes = new WeakMap<KitchenDirectory, Map<string, CachedJson>>();
 
 /** A keyset page (by name) of the live Kitchens the user may see, as the JSON GET /api/kitchens answers. */
-export async function kitchensPageJson(user: AuthUser, q: { limit: number; after?: string }): Promise<Uint8Array<ArrayBuffer>> {
+export async function kitchensPageJson(user: AuthUser, q: { limit: number; after?: string }): Promise<CachedJson> {
   const dir = await kitchenDirectory();
   let pages = pageBytes.get(dir);
   if (!pages) pageBytes.set(dir, (pages = new Map()));
@@ -125,7 +126,7 @@ export async function kitchensPageJson(user: AuthUser, q: { limit: number; after
   let bytes = pages.get(key);
   if (!bytes) {
     const page = kitchensPage(dir, user, q);
-    bytes = new TextEncoder().encode(`{"kitchens":[${page.kitchens.map(jsonOf).join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
+    bytes = cachedJsonOf(`{"kitchens":[${page.kitchens.map(jsonOf).join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
     if (pages.size >= PAGES_PER_DIRECTORY) pages.clear();
     pages.set(key, bytes);
   }
