@@ -169,7 +169,7 @@ export async function startServer(databaseUrl: string): Promise<{ base: string; 
     stdio: ["ignore", "ignore", "inherit"],
     env: {
       ...process.env, DATABASE_URL: databaseUrl, GALLEY_BASE_URL: base, GALLEY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "galley-bench-dash-")),
-      LOG_LEVEL: "error", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOST: "127.0.0.1",
+      LOG_LEVEL: "error", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), GALLEY_WEB_HOST: "127.0.0.1",
     },
   });
   const stop = async () => {

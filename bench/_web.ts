@@ -32,7 +32,7 @@ export async function startWeb(databaseUrl: string, extraEnv: Record<string, str
     stdio: ["ignore", "ignore", "pipe"],
     env: {
       ...process.env, DATABASE_URL: databaseUrl, GALLEY_BASE_URL: url, GALLEY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "galley-bench-web-")),
-      GALLEY_EXECUTOR: "local", LOG_LEVEL: "error", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ...extraEnv,
+      GALLEY_EXECUTOR: "local", LOG_LEVEL: "error", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), GALLEY_WEB_HOST: "127.0.0.1", ...extraEnv,
     },
   });
   let err = "";

@@ -1,10 +1,10 @@
 // Starts the web app (server/server.mjs: Next behind our own node:http server) on PORT (3000),
-// HOST (every interface unless set). With GALLEY_WEB_PROCESSES=N
+// GALLEY_WEB_HOST (every interface unless set). With GALLEY_WEB_PROCESSES=N
 // (N > 1), N processes serve the same port through Node's cluster module: the primary accepts
 // connections and hands them to the processes in turn (round robin), and restarts one that dies.
 // The processes share nothing but PostgreSQL and Redis (each has its own pool, LISTEN connection
 // and caches, kept right by NOTIFY), so any request can go to any of them. This is the launcher,
-// before the app and its configuration are loaded: it reads only PORT, HOST and GALLEY_WEB_PROCESSES.
+// before the app and its configuration are loaded: it reads only PORT, GALLEY_WEB_HOST and GALLEY_WEB_PROCESSES.
 import cluster from "node:cluster";
 
 const processes = Math.max(1, Math.min(64, Number.parseInt(process.env.GALLEY_WEB_PROCESSES ?? "1", 10) || 1));

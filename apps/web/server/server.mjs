@@ -1,14 +1,14 @@
 // One web process: Next's request handler behind our own node:http server, so that cached JSON
 // answers are gzipped once (memo-gzip.mjs) instead of on every request. Everything else is
 // Next's as under `next start`: routing, pages, its compression of all other responses.
-// PORT (3000) and HOST (every interface, as `next start` without -H) say where to listen.
+// PORT (3000) and GALLEY_WEB_HOST (every interface, as `next start` without -H) say where to listen.
 import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { memoizeGzip } from "./memo-gzip.mjs";
 
 const port = Number.parseInt(process.env.PORT ?? "3000", 10);
-const host = process.env.HOST || undefined;
+const host = process.env.GALLEY_WEB_HOST || undefined;
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.title = "galley-web";
 
