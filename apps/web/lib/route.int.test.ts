@@ -269,7 +269,9 @@ describe("foundation API", () => {
   it("lists the Kitchen tree; private Kitchens only for their staff and admins", async () => {
     const names = async (email: string) => {
       const res = await api.kitchens(req("/api/kitchens", { headers: cookie(await signInAs(email)) }));
-      expect(res.headers.get("cache-control")).toBe("no-store");
+      // Never stored by a browser or a proxy; no-transform: the web server gzips it once (server/memo-gzip.mjs).
+      expect(res.headers.get("cache-control")).toBe("no-store, no-transform");
+      expect(res.headers.get("etag")).toMatch(/^"[\w-]+"$/);
       return (await res.json()).kitchens.map((k: { name: string }) => k.name);
     };
     expect(await names("padma@galley.local")).toEqual(["dev", "padma_feature", "production"]);
