@@ -13,7 +13,7 @@ export interface CachedJson {
 
 export function cachedJsonOf(text: string): CachedJson {
   const bytes = new TextEncoder().encode(text);
-  return { bytes, etag: `"${createHash("sha1").update(bytes).digest("base64url")}"` };
+  return { bytes, etag: `"${createHash("sha256").update(bytes).digest("base64url")}"` };
 }
 
 /**

@@ -16,8 +16,9 @@ import { db, logger } from "./deps";
 import { findRunHead, getRunDetail, listRuns, ZRunListItem } from "./read-models/runs";
 import { cachedJson, cachedJsonOf, json, type CachedJson } from "./responses";
 import { KITCHEN_RUNS_CHANNEL, KITCHENS_CHANNEL, RUN_EVENTS_CHANNEL, runHub } from "./run-hub";
-import { getKitchenForUserOrThrow, maskUnlessAllowed, type RunKitchen } from "./runs-deps";
+import { getKitchenForUserOrThrow, maySeeSecretNames, type RunKitchen } from "./runs-deps";
 import type { TRunsQuery } from "./runs-schemas";
+import { maskVaultNames } from "./vault-name-mask";
 import { z } from "zod";
 
 /** A backstop: a notification missed without the connection dropping stays wrong at most this long. */
@@ -25,15 +26,15 @@ const MAX_AGE_MS = 30_000;
 
 const ZRunsPage = z.object({ runs: z.array(ZRunListItem), nextCursor: z.string().nullable() });
 
+/** Only the bytes are kept (a run page can be large): managers' masked copy is made from them. */
 interface CachedRun {
   kitchenId: string;
-  detail: Awaited<ReturnType<typeof getRunDetail>>;
   /** The JSON as bytes: serialising, encoding and compressing it on every request was most of what a cached answer cost. */
   json: CachedJson;
 }
 
 const lists = createTtlCache<CachedJson>(MAX_AGE_MS, 500);
-const runs = createTtlCache<CachedRun>(MAX_AGE_MS, 500);
+const runs = createTtlCache<CachedRun>(MAX_AGE_MS, 200);
 let watching = false;
 
 /** Forget every answer (this process wrote something; or the feed of changes was interrupted). */
@@ -47,7 +48,7 @@ function listening(): boolean {
   if (!watching) {
     watching = true;
     hub.onChange(KITCHEN_RUNS_CHANNEL, (kitchenId) => (kitchenId ? lists.deleteWhere((k) => k.startsWith(`${kitchenId}|`)) : lists.clear()));
-    hub.onChange(RUN_EVENTS_CHANNEL, (runId) => (runId ? runs.deleteWhere((k) => k === runId) : runs.clear()));
+    hub.onChange(RUN_EVENTS_CHANNEL, (runId) => (runId ? runs.delete(runId) : runs.clear()));
     hub.onChange(KITCHENS_CHANNEL, runsAnswersChanged);
   }
   return hub.connected;
@@ -65,7 +66,7 @@ async function loadRun(runId: string): Promise<CachedRun> {
   const head = await findRunHead(db(), runId);
   if (!head) throw new AppError("not_found", `run ${runId} does not exist`);
   const detail = await getRunDetail(db(), runId, head);
-  return { kitchenId: head.kitchenId, detail, json: cachedJsonOf(JSON.stringify(detail)) };
+  return { kitchenId: head.kitchenId, json: cachedJsonOf(JSON.stringify(detail)) };
 }
 
 /** A run's page as GET /api/runs/:id answers it, if `user` may read its Kitchen's runs (404 for a run they may not know of). */
@@ -76,6 +77,6 @@ export async function runDetailResponse(runId: string, user: AuthUser): Promise<
     if (e instanceof AppError && e.code === "not_found") throw new AppError("not_found", `run ${runId} does not exist`);
     throw e;
   });
-  const masked = maskUnlessAllowed(user, kitchen, run.detail);
-  return masked === run.detail ? cachedJson(run.json) : json(masked);
+  if (maySeeSecretNames(user, kitchen)) return cachedJson(run.json);
+  return json(maskVaultNames(JSON.parse(new TextDecoder().decode(run.json.bytes)) as unknown));
 }

@@ -129,7 +129,12 @@ export async function getRunForUserOrThrow(database: Db, runId: string, user: Au
   return { run, kitchen };
 }
 
+/** Whether the policy lets `user` see the secret names of the Kitchen's environment (managers may not). */
+export function maySeeSecretNames(user: AuthUser, kitchen: RunKitchen): boolean {
+  return decide(user, "read_secret_names", { type: "environment", kind: kitchen.environment.kind }) === null;
+}
+
 /** `value` as is for those the policy lets see the environment's secret names; masked for the rest (managers). */
 export function maskUnlessAllowed<T>(user: AuthUser, kitchen: RunKitchen, value: T): T {
-  return decide(user, "read_secret_names", { type: "environment", kind: kitchen.environment.kind }) === null ? value : maskVaultNames(value);
+  return maySeeSecretNames(user, kitchen) ? value : maskVaultNames(value);
 }

@@ -37,5 +37,7 @@ describe("ttl cache", () => {
     expect(await cache.get("k1|a", async () => "new a")).toBe("new a");
     expect(await cache.get("k1|b", async () => "new b")).toBe("new b");
     expect(await cache.get("k2|a", async () => "recomputed")).toBe("k2");
+    cache.delete("k2|a");
+    expect(await cache.get("k2|a", async () => "recomputed")).toBe("recomputed");
   });
 });

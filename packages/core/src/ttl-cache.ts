@@ -6,6 +6,8 @@
 export interface TtlCache<T> {
   get(key: string, compute: () => Promise<T>): Promise<T>;
   clear(): void;
+  /** Drops one entry (an in-flight computation's waiters still get its answer). */
+  delete(key: string): void;
   /** Drops the entries whose key matches (an in-flight computation's waiters still get its answer). */
   deleteWhere(match: (key: string) => boolean): void;
   readonly size: number;
@@ -33,6 +35,9 @@ export function createTtlCache<T>(ttlMs: number, maxEntries = 500, now: () => nu
       return value;
     },
     clear: () => entries.clear(),
+    delete(key) {
+      entries.delete(key);
+    },
     deleteWhere(match) {
       for (const k of [...entries.keys()]) if (match(k)) entries.delete(k);
     },
